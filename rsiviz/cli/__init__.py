@@ -1,0 +1,3 @@
+"""Headless commands. Nothing here imports Qt or pyqtgraph."""
+
+SUBCOMMANDS: tuple[str, ...] = ("run", "ensemble", "sweep", "replicate", "params", "export")

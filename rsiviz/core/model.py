@@ -1,0 +1,166 @@
+"""The equations of MODEL.md, vectorised over ensemble members and labs.
+
+Shapes: ``N`` ensemble members, ``L`` labs. Lab levels ``h, s, c`` are ``(N, L)``; the
+field-wide oversight level ``v`` is ``(N,)``. Every constant is either a Python float
+(the same for all members) or an ``(N, 1)`` array (varied across an ensemble or sweep).
+Levels are log10 ("OOM") relative to the leading lab at the start year.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Union
+
+import numpy as np
+from numpy.typing import NDArray
+
+from rsiviz.core.params import PARAM_NAMES, Params
+
+FloatArray = NDArray[np.float64]
+Value = Union[float, FloatArray]
+
+LN10 = math.log(10.0)
+LOG10_2 = math.log10(2.0)
+# logit(0.95) - logit(0.2): automation_span is the effective compute for 20% -> 95%.
+_LOGIT_SPAN = math.log(0.95 / 0.05) - math.log(0.2 / 0.8)
+# 10**EXP_MAX OOM/yr is far beyond anything meaningful; the cap only keeps floats finite.
+EXP_MAX = 40.0
+# How close (as a fraction of s_max) software may come to its ceiling, where returns reach 0.
+CEILING_EPS = 1e-9
+
+# Lab modes, set at month boundaries by the development-pause logic.
+FREE, FROZEN, GRADUAL, LAG = 0, 1, 2, 3
+
+
+@dataclass
+class Constants:
+    """Parameters turned into the numbers the equations use (floats or (N, 1) arrays)."""
+
+    t0: float
+    g_c: Value
+    h_max: Value
+    g_s: Value
+    p: Value
+    s_max: Value
+    k_human: Value  # slope of rho_H, g_S0 / r
+    k_b: Value  # p * s_max / r, so that B(x) = -k_b ln(1 - x / s_max)
+    l0: Value  # log10(f) / p
+    c50: Value
+    inv_w: Value
+    g_v: Value
+    sigma: Value
+    boost: Value
+    pi_s: Value
+    pi_h: Value
+    release_rate: Value
+    e_h: Value
+    diffusion: Value
+    theta: Value
+    v_max: Value
+    a_fixed: float | None = None
+
+    def automation(self, c: Value) -> Any:
+        """Share ``a`` of AI R&D done by AI at capability ``c`` (logistic in c)."""
+        if self.a_fixed is not None:
+            return np.full_like(np.asarray(c, dtype=float), self.a_fixed)
+        return 0.5 + 0.5 * np.tanh((0.5 * self.inv_w) * (c - self.c50))
+
+
+def build_constants(
+    params: Params, overrides: dict[str, FloatArray] | None = None, *,
+    max_software_offset: float = 0.0, a_fixed: float | None = None,
+) -> Constants:
+    """Constants from ``params``; each override is an ``(N,)`` array of values for members."""
+    vals: dict[str, Any] = params.to_dict()
+    for name, arr in (overrides or {}).items():
+        if name not in PARAM_NAMES:
+            raise KeyError(name)
+        vals[name] = np.asarray(arr, dtype=float).reshape(-1, 1)
+    r, p, s_max = vals["software_returns"], vals["parallel_returns"], vals["software_ceiling"]
+    a0 = vals["automation_now"]
+    inv_w = _LOGIT_SPAN / vals["automation_span"]
+    return Constants(
+        t0=float(params.start_year),
+        g_c=vals["compute_growth"],
+        h_max=vals["compute_ceiling"],
+        g_s=vals["software_pace"],
+        p=p,
+        s_max=s_max,
+        k_human=vals["software_pace"] / r,
+        k_b=p * s_max / r,
+        l0=np.log10(vals["full_automation_speedup"]) / p,
+        c50=np.log(1.0 / a0 - 1.0) / inv_w,  # a(c=0) = a0
+        inv_w=inv_w,
+        g_v=vals["oversight_pace"],
+        sigma=vals["oversight_share"],
+        boost=vals["pause_oversight_boost"],
+        pi_s=vals["pause_research_fraction"],
+        pi_h=vals["pause_compute_fraction"],
+        release_rate=vals["release_rate"],
+        e_h=vals["metr_exponent"],
+        diffusion=vals["diffusion_rate"],
+        theta=vals["defection_threshold"],
+        v_max=_flat(vals["compute_ceiling"] + s_max + max_software_offset + 2.0),
+        a_fixed=a_fixed,
+    )
+
+
+@dataclass
+class LabControls:
+    """Per-lab factors set by the development-pause logic at month boundaries, (N, L)."""
+
+    research: FloatArray  # 1, or pi_S for a paused lab
+    compute: FloatArray  # 1, or pi_H for a paused lab
+    follow: FloatArray  # 1 if c moves with potential, 0 if frozen
+    extra: FloatArray  # extra OOM/yr of capability (gradual release)
+    boost: FloatArray  # (N,) oversight boost: b_pause while any lab is paused, else 1
+
+
+@dataclass
+class Rates:
+    """Time derivatives (OOM/yr) and the quantities computed on the way."""
+
+    dh: FloatArray  # (N, L)
+    ds: FloatArray  # (N, L)
+    dc: FloatArray  # (N, L)
+    dv: FloatArray  # (N,)
+    a: FloatArray  # (N, L) automation
+    lead: FloatArray | None  # (N,) index of the frontier lab, None with one lab
+
+
+def software_rate(k: Constants, t: Value, h: Value, s: Value, a: Value) -> Any:
+    """ds/dt = g_S0 10^(p rho - B(s)), before the pause factor and diffusion (OOM/yr)."""
+    rho_h = k.k_human * (t - k.t0)
+    rho = rho_h + a * (k.l0 + h + s - rho_h)
+    b = -k.k_b * np.log1p(-s / k.s_max)
+    return k.g_s * np.exp(LN10 * np.minimum(k.p * rho - b, EXP_MAX))
+
+
+def rates(k: Constants, t: Value, h: FloatArray, s: FloatArray, c: FloatArray,
+          ctl: LabControls) -> Rates:
+    """All derivatives at time ``t`` (a float, or ``(N, 1)`` when members sub-step apart)."""
+    a = k.automation(c)
+    ds = software_rate(k, t, h, s, a) * ctl.research
+    lead = None
+    if h.shape[-1] > 1:
+        lead = np.argmax(c, axis=-1)
+        s_lead = np.take_along_axis(s, lead[..., None], axis=-1)
+        ds = ds + k.diffusion * np.maximum(s_lead - s, 0.0)
+        m = np.take_along_axis(ds, lead[..., None], axis=-1)[..., 0] / _flat(k.g_s)
+    else:
+        m = ds[..., 0] / _flat(k.g_s)
+    dh = (k.g_c * ctl.compute) * (h < k.h_max)
+    dc = ctl.follow * (dh + ds) + ctl.extra
+    dv = _flat(k.g_v) * (1.0 + _flat(k.sigma) * (m - 1.0)) * ctl.boost
+    return Rates(dh=dh, ds=ds, dc=dc, dv=dv, a=a, lead=lead)
+
+
+def _flat(value: Value) -> Value:
+    """(N, 1) -> (N,) for member-wise constants used with (N,) field-wide arrays."""
+    return value[..., 0] if isinstance(value, np.ndarray) else value
+
+
+def ceilings(k: Constants) -> tuple[Value, Value]:
+    """Highest allowed h and s."""
+    return k.h_max, k.s_max * (1.0 - CEILING_EPS)

@@ -1,0 +1,172 @@
+"""Runtime state of development pauses: triggers, ends, defection and release.
+
+Everything here runs at month boundaries, per ensemble member (members reach a condition
+at different times). See MODEL.md, "Development pauses".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rsiviz.core.interventions import DevelopmentPause, Lab
+from rsiviz.core.model import (
+    FREE,
+    FROZEN,
+    GRADUAL,
+    LAG,
+    LOG10_2,
+    Constants,
+    FloatArray,
+    LabControls,
+    _flat,
+    rates,
+)
+from rsiviz.core.params import ParameterError
+
+if TYPE_CHECKING:
+    from rsiviz.core.simulation import Simulation
+
+PENDING, ACTIVE, DONE = 0, 1, 2
+_RELEASE_CODE = {"instant": FREE, "gradual": GRADUAL, "no_catch_up": LAG}
+_EPS = 1e-9
+
+
+class PauseBook:
+    """The development pauses of one simulation and their per-member state."""
+
+    def __init__(self, labs: Sequence[Lab], members: int) -> None:
+        self.labs = tuple(labs)
+        self.members = members
+        self.pauses: tuple[DevelopmentPause, ...] = ()
+        self.status: list[np.ndarray] = []  # (N,) PENDING / ACTIVE / DONE
+        self.started: list[FloatArray] = []  # (N,) start time, years
+        self.comply: list[np.ndarray] = []  # (L,) bool
+        self.defected: list[np.ndarray] = []  # (N, L) bool
+
+    def add(self, pause: DevelopmentPause) -> None:
+        names = [lab.name for lab in self.labs]
+        if pause.compliance is None:
+            comply = np.array([lab.complies for lab in self.labs])
+        else:
+            unknown = [n for n in pause.compliance if n not in names]
+            if unknown:
+                raise ParameterError(
+                    f"compliance names unknown lab {unknown[0]!r} (labs: {', '.join(names)})"
+                )
+            comply = np.array([n in pause.compliance for n in names])
+        n, n_labs = self.members, len(self.labs)
+        self.pauses = (*self.pauses, pause)
+        self.status.append(np.zeros(n, dtype=np.int8))
+        self.started.append(np.full(n, np.nan))
+        self.comply.append(comply)
+        self.defected.append(np.zeros((n, n_labs), dtype=bool))
+
+    def frozen(self) -> np.ndarray:
+        """(N, L) True where a lab is held by an active development pause."""
+        out = np.zeros((self.members, len(self.labs)), dtype=bool)
+        for st, comply, defected in zip(self.status, self.comply, self.defected, strict=True):
+            out |= (st == ACTIVE)[:, None] & comply[None, :] & ~defected
+        return out
+
+    def update(self, sim: Simulation) -> None:
+        """Start, end and defect at the current month boundary; release labs."""
+        if not self.pauses:
+            return
+        was_frozen = sim.modes == FROZEN
+        release = np.full(was_frozen.shape, -1, dtype=np.int8)
+        metrics = _Metrics(sim)
+        for i, pause in enumerate(self.pauses):
+            code = _RELEASE_CODE[pause.release or sim.params.release_mode]
+            st = self.status[i]
+            start = (st == PENDING) & _triggered(pause, sim.time, metrics)
+            st[start] = ACTIVE
+            self.started[i][start] = sim.time
+            active = st == ACTIVE
+            if not active.any():
+                continue
+            months_on = (sim.time - self.started[i]) * 12.0
+            if pause.until_oversight:
+                end = active & ((metrics.gap <= pause.margin + _EPS)
+                                | (months_on >= pause.max_months - 1e-6))
+            else:
+                end = active & (months_on >= pause.months - 1e-6)
+            st[end] = DONE
+            freed = end[:, None] & self.comply[i][None, :]
+            if pause.defection:
+                freed |= self._defect(i, st == ACTIVE, sim)
+            release[freed & (release < 0)] = code
+        frozen = self.frozen()
+        _apply_release(sim, was_frozen & ~frozen, release)
+        sim.modes[frozen] = FROZEN
+        caught_up = ((sim.modes == GRADUAL) | (sim.modes == LAG)) & (
+            sim.c >= sim.h + sim.s - _EPS)
+        sim.modes[caught_up] = FREE
+
+    def _defect(self, i: int, active: np.ndarray, sim: Simulation) -> np.ndarray:
+        comply = self.comply[i]
+        rival = np.where(comply[None, :], -np.inf, sim.c).max(axis=1)  # best non-complier
+        theta = _flat(sim.k.theta)
+        theta = theta[:, None] if isinstance(theta, np.ndarray) else theta
+        new = (active[:, None] & comply[None, :] & ~self.defected[i]
+               & (rival[:, None] > sim.c + theta))
+        self.defected[i] |= new
+        return new
+
+    def controls(self, k: Constants, modes: np.ndarray) -> LabControls:
+        frozen = modes == FROZEN
+        return LabControls(
+            research=np.where(frozen, k.pi_s, 1.0),
+            compute=np.where(frozen, k.pi_h, 1.0),
+            follow=(~frozen).astype(float),
+            extra=np.where(modes == GRADUAL, k.release_rate, 0.0),
+            boost=np.where(frozen.any(axis=1), _flat(k.boost), 1.0),
+        )
+
+
+def _apply_release(sim: Simulation, freed: np.ndarray, release: np.ndarray) -> None:
+    release = np.where(release < 0, FREE, release)
+    instant = freed & (release == FREE)
+    q = sim.h + sim.s
+    sim.c = np.where(instant, q, sim.c)
+    sim.modes[instant] = FREE
+    sim.modes[freed & (release == GRADUAL)] = GRADUAL
+    sim.modes[freed & (release == LAG)] = LAG
+
+
+class _Metrics:
+    """Frontier quantities at a month boundary, computed only when a trigger asks."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.frontier = sim.c.max(axis=1)
+        self.gap = self.frontier - sim.v
+
+    def rate_based(self, name: str) -> FloatArray:
+        sim = self.sim
+        r = rates(sim.k, sim.time, sim.h, sim.s, sim.c, sim._ctl)
+        lead = np.argmax(sim.c, axis=1)[:, None]
+        if name == "automation":
+            return np.take_along_axis(r.a, lead, axis=1)[:, 0]
+        if name == "progress_multiplier":
+            return np.take_along_axis(r.ds, lead, axis=1)[:, 0] / _flat(sim.k.g_s)
+        dc = np.take_along_axis(r.dc, lead, axis=1)[:, 0]
+        with np.errstate(divide="ignore"):
+            return np.where(dc > 0, LOG10_2 / np.maximum(dc, 1e-300) * 12.0, np.inf)
+
+
+def _triggered(pause: DevelopmentPause, t: float, m: _Metrics) -> np.ndarray:
+    n = m.frontier.shape[0]
+    if pause.trigger == "date":
+        return np.full(n, t >= pause.start - 1e-6)
+    if pause.metric == "capability":
+        value = m.frontier
+    elif pause.metric == "gap":
+        value = m.gap
+    else:
+        value = m.rate_based(pause.metric)
+    if pause.metric == "doubling_time_months":
+        return np.asarray(value <= pause.threshold)
+    return np.asarray(value >= pause.threshold)

@@ -1,0 +1,215 @@
+"""Scenario files (TOML): everything that reproduces a run.
+
+A scenario holds the parameters, labs, development pauses, seed and horizon (``years``).
+Loading rejects a broken file with one :class:`ScenarioError` naming the file, the field,
+the value and what is allowed; saving writes TOML that loads back to an equal scenario.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
+from rsiviz.core.params import PARAM_NAMES, ParameterError, Params
+from rsiviz.core.resources import resource_root
+from rsiviz.core.simulation import Simulation
+
+FORMAT_VERSION = 1
+TOP_KEYS = ("format", "name", "description", "seed", "params", "labs", "pauses")
+
+
+class ScenarioError(ValueError):
+    """A scenario file is broken; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything that reproduces a run."""
+
+    name: str = "Custom"
+    description: str = ""
+    params: Params = field(default_factory=Params)
+    labs: tuple[Lab, ...] = DEFAULT_LABS
+    pauses: tuple[DevelopmentPause, ...] = ()
+    seed: int = 0
+
+    def simulation(self, **kwargs: Any) -> Simulation:
+        return Simulation(self.params, self.labs, self.pauses, **kwargs)
+
+
+# -- reading ------------------------------------------------------------------------------
+def scenario_from_dict(data: dict[str, Any], source: str) -> Scenario:
+    """Build a scenario from parsed TOML; ``source`` names the file in error messages."""
+    _no_unknown(data, TOP_KEYS, source, "")
+    fmt = data.get("format", FORMAT_VERSION)
+    if fmt != FORMAT_VERSION:
+        raise ScenarioError(f"{source}: format = {fmt!r} is not supported (allowed: 1)")
+    name = _typed(data, "name", str, "Custom", source, "")
+    description = _typed(data, "description", str, "", source, "")
+    seed = _typed(data, "seed", int, 0, source, "")
+    if not 0 <= seed < 2**63:
+        raise ScenarioError(f"{source}: seed = {seed} is out of range (allowed: 0 to 2^63-1)")
+    raw_params = _table(data, "params", source)
+    _no_unknown(raw_params, PARAM_NAMES, source, "params.")
+    try:
+        params = Params(**raw_params)
+    except ParameterError as exc:
+        raise ScenarioError(f"{source}: params.{exc}") from None
+    labs = tuple(
+        _build(Lab, row, source, f"labs[{i}].")
+        for i, row in enumerate(_array(data, "labs", source))
+    ) or DEFAULT_LABS
+    names = [lab.name for lab in labs]
+    if len(set(names)) != len(names):
+        raise ScenarioError(f"{source}: labs: two labs share a name ({', '.join(names)})")
+    pauses = []
+    for i, row in enumerate(_array(data, "pauses", source)):
+        if "compliance" in row and isinstance(row["compliance"], list):
+            row = {**row, "compliance": tuple(row["compliance"])}
+        pause = _build(DevelopmentPause, row, source, f"pauses[{i}].")
+        unknown = [n for n in pause.compliance or () if n not in names]
+        if unknown:
+            raise ScenarioError(
+                f"{source}: pauses[{i}].compliance names unknown lab {unknown[0]!r} "
+                f"(labs: {', '.join(names)})"
+            )
+        pauses.append(pause)
+    return Scenario(name, description, params, labs, tuple(pauses), seed)
+
+
+def scenario_from_text(text: str, source: str = "<scenario>") -> Scenario:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
+    return scenario_from_dict(data, source)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file; any problem raises one ScenarioError naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc}") from None
+    return scenario_from_text(text, str(path))
+
+
+def _no_unknown(data: dict[str, Any], allowed: tuple[str, ...], source: str, where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise ScenarioError(
+                f"{source}: unknown key {where}{key} (allowed: {', '.join(allowed)})"
+            )
+
+
+def _typed(data: dict[str, Any], key: str, kind: type, default: Any, source: str,
+           where: str) -> Any:
+    value = data.get(key, default)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ScenarioError(
+            f"{source}: {where}{key} = {value!r} must be a {kind.__name__}"
+        )
+    return value
+
+
+def _table(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{source}: {key} must be a table ([{key}])")
+    return value
+
+
+def _array(data: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ScenarioError(f"{source}: {key} must be an array of tables ([[{key}]])")
+    return value
+
+
+def _build(cls: type, row: dict[str, Any], source: str, where: str) -> Any:
+    allowed = tuple(f.name for f in fields(cls))
+    _no_unknown(row, allowed, source, where)
+    try:
+        return cls(**row)
+    except ParameterError as exc:
+        raise ScenarioError(f"{source}: {where}{exc}") from None
+    except TypeError as exc:  # e.g. a list where a number belongs
+        raise ScenarioError(f"{source}: {where[:-1]}: {exc}") from None
+
+
+# -- writing ------------------------------------------------------------------------------
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ScenarioError(f"cannot save non-finite value {value!r}")
+        return repr(value)  # shortest round-tripping form
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{escaped}"'
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} to TOML")
+
+
+def scenario_to_text(scenario: Scenario) -> str:
+    """TOML text that :func:`scenario_from_text` reads back to an equal scenario."""
+    lines = [
+        "# rsiviz scenario: parameters, labs, development pauses, seed and horizon.",
+        "# Parameter names and units: run 'rsiviz params'.",
+        f"format = {FORMAT_VERSION}",
+        f"name = {_toml_value(scenario.name)}",
+        f"description = {_toml_value(scenario.description)}",
+        f"seed = {scenario.seed}",
+        "",
+        "[params]",
+    ]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in scenario.params.to_dict().items()]
+    for lab in scenario.labs:
+        lines += ["", "[[labs]]"]
+        lines += [f"{f.name} = {_toml_value(getattr(lab, f.name))}" for f in fields(Lab)]
+    for pause in scenario.pauses:
+        lines += ["", "[[pauses]]"]
+        for f in fields(DevelopmentPause):
+            value = getattr(pause, f.name)
+            if value is not None:
+                lines.append(f"{f.name} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> None:
+    """Write atomically, so a failed save never destroys the user's previous file."""
+    path = Path(path)
+    text = scenario_to_text(scenario)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+# -- presets ------------------------------------------------------------------------------
+def preset_dir() -> Path:
+    return resource_root() / "scenarios"
+
+
+def list_presets() -> list[str]:
+    """Names of the shipped presets (file stems), sorted."""
+    return sorted(p.stem for p in preset_dir().glob("*.toml"))
+
+
+def load_preset(name: str) -> Scenario:
+    path = preset_dir() / f"{name}.toml"
+    if not path.exists():
+        raise ScenarioError(
+            f"no preset named {name!r} (presets: {', '.join(list_presets()) or 'none found'})"
+        )
+    return load_scenario(path)
