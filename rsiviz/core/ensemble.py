@@ -40,7 +40,7 @@ class Distribution:
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         u = rng.random(n)
         if self.kind == "uniform":
-            return self.low + (self.high - self.low) * u
+            return np.asarray(self.low + (self.high - self.low) * u, dtype=float)
         return np.exp(np.log(self.low) + (np.log(self.high) - np.log(self.low)) * u)
 
 
@@ -48,13 +48,14 @@ class Distribution:
 DEFAULT_DISTRIBUTIONS: dict[str, Distribution] = {
     "software_returns": Distribution("loguniform", 0.4, 3.6, "Davidson and Houlden (2025)"),
     "parallel_returns": Distribution("loguniform", 0.15, 0.6, "Davidson and Houlden (2025)"),
-    "full_automation_speedup": Distribution("loguniform", 2.0, 32.0,
-                                            "Davidson and Houlden (2025)"),
+    "full_automation_speedup": Distribution("loguniform", 2.0, 32.0, "Davidson and Houlden (2025)"),
     "software_ceiling": Distribution(
-        "uniform", 6 * YEAR_OF_PROGRESS_OOM, 16 * YEAR_OF_PROGRESS_OOM,
-        "Davidson and Houlden (2025): 6-16 years of progress at 8 doublings/yr"),
-    "automation_span": Distribution("loguniform", 1.0, 8.0,
-                                    "Davidson (2023): FLOP gap 10 to 1e8"),
+        "uniform",
+        6 * YEAR_OF_PROGRESS_OOM,
+        16 * YEAR_OF_PROGRESS_OOM,
+        "Davidson and Houlden (2025): 6-16 years of progress at 8 doublings/yr",
+    ),
+    "automation_span": Distribution("loguniform", 1.0, 8.0, "Davidson (2023): FLOP gap 10 to 1e8"),
 }
 
 
@@ -72,8 +73,9 @@ def check_distributions(dists: Mapping[str, Distribution]) -> None:
             )
 
 
-def sample_overrides(dists: Mapping[str, Distribution], draws: int,
-                     seed: int) -> dict[str, FloatArray]:
+def sample_overrides(
+    dists: Mapping[str, Distribution], draws: int, seed: int
+) -> dict[str, FloatArray]:
     """Seeded draws: the same seed gives the same values, parameter by parameter."""
     if draws < 1:
         raise ParameterError(f"draws = {draws} must be at least 1")
@@ -82,8 +84,12 @@ def sample_overrides(dists: Mapping[str, Distribution], draws: int,
     return {name: dists[name].sample(rng, draws) for name in sorted(dists)}
 
 
-def run_ensemble(scenario: Scenario, draws: int, seed: int | None = None,
-                 dists: Mapping[str, Distribution] | None = None) -> History:
+def run_ensemble(
+    scenario: Scenario,
+    draws: int,
+    seed: int | None = None,
+    dists: Mapping[str, Distribution] | None = None,
+) -> History:
     """Run ``draws`` members at once; the seed defaults to the scenario's."""
     dists = DEFAULT_DISTRIBUTIONS if dists is None else dists
     overrides = sample_overrides(dists, draws, scenario.seed if seed is None else seed)
@@ -113,18 +119,30 @@ def _first_year(h: History, values: FloatArray, level: float) -> FloatArray:
 METRICS: dict[str, tuple[str, Callable[[History, float], FloatArray]]] = {
     "peak_gap": ("largest gap C - v over the run (OOM)", lambda h, _: h.gap().max(axis=0)),
     "final_gap": ("gap at the end of the run (OOM)", lambda h, _: h.gap()[-1]),
-    "final_capability": ("frontier capability at the end (OOM above start)",
-                         lambda h, _: h.capability()[-1]),
-    "peak_progress_multiplier": ("largest progress multiplier M",
-                                 lambda h, _: h.progress_multiplier().max(axis=0)),
-    "peak_overhang": ("largest overhang q - c of the frontier lab (OOM)",
-                      lambda h, _: (h.potential() - h.capability()).max(axis=0)),
-    "min_doubling_time_months": ("shortest capability doubling time (months)",
-                                 lambda h, _: h.doubling_time_months().min(axis=0)),
-    "year_capability_reaches": ("first year capability reaches LEVEL OOM (needs --level)",
-                                lambda h, lv: _first_year(h, h.capability(), lv)),
-    "year_multiplier_reaches": ("first year the progress multiplier reaches LEVEL",
-                                lambda h, lv: _first_year(h, h.progress_multiplier(), lv)),
+    "final_capability": (
+        "frontier capability at the end (OOM above start)",
+        lambda h, _: h.capability()[-1],
+    ),
+    "peak_progress_multiplier": (
+        "largest progress multiplier M",
+        lambda h, _: h.progress_multiplier().max(axis=0),
+    ),
+    "peak_overhang": (
+        "largest overhang q - c of the frontier lab (OOM)",
+        lambda h, _: (h.potential() - h.capability()).max(axis=0),
+    ),
+    "min_doubling_time_months": (
+        "shortest capability doubling time (months)",
+        lambda h, _: h.doubling_time_months().min(axis=0),
+    ),
+    "year_capability_reaches": (
+        "first year capability reaches LEVEL OOM (needs --level)",
+        lambda h, lv: _first_year(h, h.capability(), lv),
+    ),
+    "year_multiplier_reaches": (
+        "first year the progress multiplier reaches LEVEL",
+        lambda h, lv: _first_year(h, h.progress_multiplier(), lv),
+    ),
 }
 
 
@@ -142,8 +160,13 @@ def grid_values(name: str, low: float, high: float, n: int) -> FloatArray:
     return np.linspace(low, high, n)
 
 
-def sweep(scenario: Scenario, x: tuple[str, FloatArray], metric: str,
-          y: tuple[str, FloatArray] | None = None, level: float = 0.0) -> FloatArray:
+def sweep(
+    scenario: Scenario,
+    x: tuple[str, FloatArray],
+    metric: str,
+    y: tuple[str, FloatArray] | None = None,
+    level: float = 0.0,
+) -> FloatArray:
     """``metric`` on a grid: shape ``(nx,)`` for 1-D, ``(ny, nx)`` for 2-D. NaN = never."""
     if metric not in METRICS:
         raise ParameterError(f"unknown metric {metric!r} (metrics: {', '.join(METRICS)})")

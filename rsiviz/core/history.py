@@ -15,8 +15,16 @@ if TYPE_CHECKING:
     from rsiviz.core.simulation import Simulation
 
 COLUMNS: tuple[str, ...] = (
-    "year", "capability", "potential", "oversight", "gap", "automation",
-    "progress_multiplier", "doubling_time_months", "metr_horizon_minutes", "paused",
+    "year",
+    "capability",
+    "potential",
+    "oversight",
+    "gap",
+    "automation",
+    "progress_multiplier",
+    "doubling_time_months",
+    "metr_horizon_minutes",
+    "paused",
 )
 LAB_COLUMNS: tuple[str, ...] = ("capability", "potential", "automation", "paused")
 
@@ -32,8 +40,9 @@ class History:
     :attr:`length` are filled.
     """
 
-    def __init__(self, n_months: int, members: int, labs: int, params: Params,
-                 k: Constants) -> None:
+    def __init__(
+        self, n_months: int, members: int, labs: int, params: Params, k: Constants
+    ) -> None:
         rows = n_months + 1
         self.k = k
         self.params = params
@@ -73,7 +82,7 @@ class History:
         return self._sl(self.c).max(axis=2)
 
     def potential(self) -> FloatArray:
-        return self._front(self.h) + self._front(self.s)
+        return np.asarray(self._front(self.h) + self._front(self.s), dtype=float)
 
     def oversight(self) -> FloatArray:
         return self._sl(self.v)

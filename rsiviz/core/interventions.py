@@ -89,8 +89,7 @@ class DevelopmentPause:
         object.__setattr__(self, "start", _finite("start", self.start, 2000.0, 2200.0))
         if self.metric not in CONDITION_METRICS:
             raise ParameterError(
-                f"metric = {self.metric!r} is not allowed "
-                f"(allowed: {', '.join(CONDITION_METRICS)})"
+                f"metric = {self.metric!r} is not allowed (allowed: {', '.join(CONDITION_METRICS)})"
             )
         object.__setattr__(self, "threshold", _finite("threshold", self.threshold, -1e6, 1e6))
         object.__setattr__(self, "months", _finite("months", self.months, 0.0, 600.0))
@@ -106,22 +105,27 @@ class DevelopmentPause:
         if self.compliance is not None:
             names = tuple(self.compliance)
             if not all(isinstance(n, str) for n in names):
-                raise ParameterError(f"compliance = {self.compliance!r} must be a list of lab names")
+                raise ParameterError(
+                    f"compliance = {self.compliance!r} must be a list of lab names"
+                )
             object.__setattr__(self, "compliance", names)
 
     @classmethod
-    def at(cls, year: float, months: float = 24.0, release: str | None = None,
-           **kw: Any) -> DevelopmentPause:
+    def at(
+        cls, year: float, months: float = 24.0, release: str | None = None, **kw: Any
+    ) -> DevelopmentPause:
         """A development pause starting at calendar ``year`` (``"now"`` in the live view)."""
         return cls(trigger="date", start=year, months=months, release=release, **kw)
 
     def describe(self) -> str:
         when = (
-            f"in {self.start:.2f}" if self.trigger == "date"
+            f"in {self.start:.2f}"
+            if self.trigger == "date"
             else f"when {self.metric} crosses {self.threshold:g}"
         )
         span = (
             f"until oversight catches up (max {self.max_months:g} months)"
-            if self.until_oversight else f"for {self.months:g} months"
+            if self.until_oversight
+            else f"for {self.months:g} months"
         )
         return f"development pause {when}, {span}, release {self.release or 'as set'}"

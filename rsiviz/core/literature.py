@@ -42,8 +42,10 @@ class ForethoughtResult:
             "draws": self.draws,
             "seed": self.seed,
             "paper": FORETHOUGHT_PAPER,
-            "model": {"p_3_years_in_12_months": self.p_3_years,
-                      "p_10_years_in_12_months": self.p_10_years},
+            "model": {
+                "p_3_years_in_12_months": self.p_3_years,
+                "p_10_years_in_12_months": self.p_10_years,
+            },
             "median_years_of_progress_in_12_months": float(np.median(self.years_of_progress)),
         }
 
@@ -68,7 +70,9 @@ def replicate_forethought(draws: int = 5000, seed: int = 0) -> ForethoughtResult
     sim.step(12)
     progress = (sim.s[:, 0] - 0.0) / YEAR_OF_PROGRESS_OOM
     return ForethoughtResult(
-        draws=draws, seed=seed, years_of_progress=progress,
+        draws=draws,
+        seed=seed,
+        years_of_progress=progress,
         p_3_years=float(np.mean(progress >= 3.0)),
         p_10_years=float(np.mean(progress >= 10.0)),
     )
@@ -100,7 +104,8 @@ def check_calibration(params: Params | None = None) -> CalibrationCheck:
     return CalibrationCheck(
         start_year=params.start_year,
         model_horizon_minutes=float(hist.metr_horizon_minutes()[0, 0]),
-        band_low=lo, band_high=hi,
+        band_low=lo,
+        band_high=hi,
         fit_doubling_days=fit.doubling_days,
         model_doubling_days=365.25 * math.log10(2.0) / horizon_oom_per_year,
     )

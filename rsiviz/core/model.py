@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from rsiviz.core.params import PARAM_NAMES, Params
 
 FloatArray = NDArray[np.float64]
-Value = Union[float, FloatArray]
+Value = float | FloatArray
 
 LN10 = math.log(10.0)
 LOG10_2 = math.log10(2.0)
@@ -68,8 +68,11 @@ class Constants:
 
 
 def build_constants(
-    params: Params, overrides: dict[str, FloatArray] | None = None, *,
-    max_software_offset: float = 0.0, a_fixed: float | None = None,
+    params: Params,
+    overrides: dict[str, FloatArray] | None = None,
+    *,
+    max_software_offset: float = 0.0,
+    a_fixed: float | None = None,
 ) -> Constants:
     """Constants from ``params``; each override is an ``(N,)`` array of values for members."""
     vals: dict[str, Any] = params.to_dict()
@@ -119,29 +122,41 @@ class LabControls:
 
 @dataclass
 class Rates:
-    """Time derivatives (OOM/yr) and the quantities computed on the way."""
+    """Time derivatives (OOM/yr) and the quantities computed on the way.
+
+    ``kappa`` and ``tau`` are the sensitivities of log10(ds/dt) to ``s`` (along the path on
+    which a lab's capability follows its software) and to time at fixed ``s``: the
+    integrator uses them to follow the software explosion, and the stiff approach to the
+    software ceiling, exactly when log10(ds/dt) is locally linear.
+    """
 
     dh: FloatArray  # (N, L)
-    ds: FloatArray  # (N, L)
+    ds: FloatArray  # (N, L) total, including diffusion
     dc: FloatArray  # (N, L)
     dv: FloatArray  # (N,)
     a: FloatArray  # (N, L) automation
-    lead: FloatArray | None  # (N,) index of the frontier lab, None with one lab
+    lead: NDArray[np.intp] | None  # (N,) index of the frontier lab, None with one lab
+    ds_own: FloatArray  # (N, L) the lab's own research, without diffusion
+    kappa: FloatArray  # (N, L) d log10(ds_own/dt) / ds
+    tau: FloatArray  # (N, L) d log10(ds_own/dt) / dt at fixed s
 
 
-def software_rate(k: Constants, t: Value, h: Value, s: Value, a: Value) -> Any:
-    """ds/dt = g_S0 10^(p rho - B(s)), before the pause factor and diffusion (OOM/yr)."""
-    rho_h = k.k_human * (t - k.t0)
-    rho = rho_h + a * (k.l0 + h + s - rho_h)
-    b = -k.k_b * np.log1p(-s / k.s_max)
-    return k.g_s * np.exp(LN10 * np.minimum(k.p * rho - b, EXP_MAX))
-
-
-def rates(k: Constants, t: Value, h: FloatArray, s: FloatArray, c: FloatArray,
-          ctl: LabControls) -> Rates:
+def rates(
+    k: Constants, t: Value, h: FloatArray, s: FloatArray, c: FloatArray, ctl: LabControls
+) -> Rates:
     """All derivatives at time ``t`` (a float, or ``(N, 1)`` when members sub-step apart)."""
     a = k.automation(c)
-    ds = software_rate(k, t, h, s, a) * ctl.research
+    rho_h = k.k_human * (t - k.t0)
+    spread = k.l0 + h + s - rho_h  # rho_AI - rho_H
+    exponent = k.p * (rho_h + a * spread) + k.k_b * np.log1p(-s / k.s_max)
+    ds_own = (k.g_s * np.exp(LN10 * np.minimum(exponent, EXP_MAX))) * ctl.research
+    dh = (k.g_c * ctl.compute) * (h < k.h_max)
+    # d a / d c of the logistic, times how c moves: with s (follow) and with time.
+    da = 0.0 if k.a_fixed is not None else a * (1.0 - a) * k.inv_w
+    pull = spread * da
+    kappa = k.p * (a + pull * ctl.follow) - k.k_b / (k.s_max - s)
+    tau = k.p * ((1.0 - a) * k.k_human + a * dh + pull * (ctl.follow * dh + ctl.extra))
+    ds = ds_own
     lead = None
     if h.shape[-1] > 1:
         lead = np.argmax(c, axis=-1)
@@ -150,10 +165,28 @@ def rates(k: Constants, t: Value, h: FloatArray, s: FloatArray, c: FloatArray,
         m = np.take_along_axis(ds, lead[..., None], axis=-1)[..., 0] / _flat(k.g_s)
     else:
         m = ds[..., 0] / _flat(k.g_s)
-    dh = (k.g_c * ctl.compute) * (h < k.h_max)
     dc = ctl.follow * (dh + ds) + ctl.extra
     dv = _flat(k.g_v) * (1.0 + _flat(k.sigma) * (m - 1.0)) * ctl.boost
-    return Rates(dh=dh, ds=ds, dc=dc, dv=dv, a=a, lead=lead)
+    return Rates(dh=dh, ds=ds, dc=dc, dv=dv, a=a, lead=lead, ds_own=ds_own, kappa=kappa, tau=tau)
+
+
+def log_linear_increment(
+    rate: FloatArray, kappa: FloatArray, tau: FloatArray, dt: FloatArray
+) -> FloatArray:
+    """Increment of s over ``dt`` when log10(ds/dt) = log10(rate) + kappa*ds + tau*t.
+
+    Exact for that form: a hyperbolic explosion (kappa > 0; ``dt`` must keep
+    ``w = kappa ln10 rate E < 1``) and a stiff, saturating approach to a ceiling
+    (kappa < 0) are both followed without tiny steps.
+    """
+    beta = tau * LN10
+    z = beta * dt
+    small = np.abs(z) < 1e-6
+    e = np.where(small, dt * (1.0 + 0.5 * z), np.expm1(z) / np.where(small, 1.0, beta))
+    w = (kappa * LN10) * rate * e
+    tiny = np.abs(w) < 1e-6
+    g = np.where(tiny, 1.0 + 0.5 * w, -np.log1p(-np.minimum(w, 0.999)) / np.where(tiny, 1.0, w))
+    return rate * e * g
 
 
 def _flat(value: Value) -> Value:

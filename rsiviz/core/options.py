@@ -36,7 +36,9 @@ def parse_pause(text: str) -> DevelopmentPause:
     """``START:MONTHS[:RELEASE]``, e.g. ``2028:24:gradual``."""
     parts = text.split(":")
     if len(parts) not in (2, 3):
-        raise OptionError(f"--pause {text!r}: expected START:MONTHS[:RELEASE], e.g. 2028:24:instant")
+        raise OptionError(
+            f"--pause {text!r}: expected START:MONTHS[:RELEASE], e.g. 2028:24:instant"
+        )
     try:
         start, months = float(parts[0]), float(parts[1])
     except ValueError:

@@ -101,35 +101,59 @@ class Params:
     """All model parameters, validated on construction (see MODEL.md for the equations)."""
 
     start_year: float = _p(
-        2026.0, 2020.0, 2040.0, symbol="t0", unit="year",
+        2026.0,
+        2020.0,
+        2040.0,
+        symbol="t0",
+        unit="year",
         explanation="Calendar year the run starts; every level is measured relative to it.",
         source="-",
     )
     years: float = _p(
-        12.0, 1.0, 50.0, symbol="", unit="years",
+        12.0,
+        1.0,
+        50.0,
+        symbol="",
+        unit="years",
         explanation="How many years to simulate (one row per simulated month).",
         source="-",
     )
     compute_growth: float = _p(
-        0.663, 0.0, 1.5, symbol="g_C", unit="OOM/yr",
+        0.663,
+        0.0,
+        1.5,
+        symbol="g_C",
+        unit="OOM/yr",
         explanation="Growth of compute available for AI (hardware x spending); "
         "0.663 OOM/yr is 4.6x per year.",
         source="Epoch AI (2024): frontier training compute grows 4-5x per year",
     )
     compute_ceiling: float = _p(
-        7.0, 1.0, 15.0, symbol="h_max", unit="OOM",
+        7.0,
+        1.0,
+        15.0,
+        symbol="h_max",
+        unit="OOM",
         explanation="How far compute can grow above today's before hitting physical and "
         "economic limits.",
         source=ILLUSTRATIVE,
     )
     software_pace: float = _p(
-        0.45, 0.1, 1.5, symbol="g_S0", unit="OOM/yr",
+        0.45,
+        0.1,
+        1.5,
+        symbol="g_S0",
+        unit="OOM/yr",
         explanation="Historical pace of algorithmic progress with human researchers only: "
         "compute needed for fixed performance halves about every 8 months.",
         source="Ho et al. (2024), Algorithmic progress in language models, arXiv 2403.05812",
     )
     software_returns: float = _p(
-        1.2, 0.2, 5.0, symbol="r", unit="",
+        1.2,
+        0.2,
+        5.0,
+        symbol="r",
+        unit="",
         explanation="Returns to software R&D: doublings of software efficiency per doubling of "
         "cumulative research input. Above 1, automated research can run away "
         "(the explosion condition).",
@@ -137,74 +161,122 @@ class Params:
         log_scale=True,
     )
     parallel_returns: float = _p(
-        0.3, 0.1, 1.0, symbol="p", unit="",
+        0.3,
+        0.1,
+        1.0,
+        symbol="p",
+        unit="",
         explanation="Returns to running research in parallel: doubling the research effort "
         "multiplies its speed by 2^p.",
         source="Davidson and Houlden (2025), Forethought: 0.3 (range 0.15-0.6)",
     )
     full_automation_speedup: float = _p(
-        8.0, 1.0, 100.0, symbol="f", unit="x",
+        8.0,
+        1.0,
+        100.0,
+        symbol="f",
+        unit="x",
         explanation="How much faster software progress would be if all AI R&D were automated "
         "with today's compute and software.",
         source="Davidson and Houlden (2025), Forethought: median 8 (range 2-32)",
         log_scale=True,
     )
     software_ceiling: float = _p(
-        12.0, 2.0, 40.0, symbol="s_max", unit="OOM",
+        12.0,
+        2.0,
+        40.0,
+        symbol="s_max",
+        unit="OOM",
         explanation="Distance to the effective limits of software efficiency; returns to "
         "research fall linearly to zero there.",
         source="Davidson (2023), compute-centric framework: 1e12 (12 OOM)",
     )
     automation_now: float = _p(
-        0.08, 0.001, 0.9, symbol="a(t0)", unit="share",
+        0.08,
+        0.001,
+        0.9,
+        symbol="a(t0)",
+        unit="share",
         explanation="Share of AI R&D tasks done by AI at the start (0.08 gives today's "
         "research speed-up of about 1.2x).",
         source=ILLUSTRATIVE,
         log_scale=True,
     )
     automation_span: float = _p(
-        4.0, 0.5, 10.0, symbol="", unit="OOM",
+        4.0,
+        0.5,
+        10.0,
+        symbol="",
+        unit="OOM",
         explanation="Effective compute needed to go from 20% to 95% automation of AI R&D "
         "(the 'FLOP gap').",
         source="Davidson (2023), compute-centric framework: FLOP gap ~1e4 (10 to 1e8)",
     )
     oversight_pace: float = _p(
-        0.9, 0.0, 3.0, symbol="g_V0", unit="OOM/yr",
+        0.9,
+        0.0,
+        3.0,
+        symbol="g_V0",
+        unit="OOM/yr",
         explanation="How fast the capability level that oversight can reliably handle grows "
         "without AI help.",
         source=ILLUSTRATIVE,
     )
     oversight_share: float = _p(
-        0.05, 0.0, 1.0, symbol="sigma", unit="share",
+        0.05,
+        0.0,
+        1.0,
+        symbol="sigma",
+        unit="share",
         explanation="Share of AI research effort that goes to oversight and alignment.",
         source=ILLUSTRATIVE,
     )
     oversight_start: float = _p(
-        0.0, -5.0, 5.0, symbol="v(t0)-c(t0)", unit="OOM",
+        0.0,
+        -5.0,
+        5.0,
+        symbol="v(t0)-c(t0)",
+        unit="OOM",
         explanation="Where oversight starts relative to the frontier (0: today's frontier is "
         "just within what oversight can reliably handle).",
         source=ILLUSTRATIVE,
     )
     pause_oversight_boost: float = _p(
-        2.0, 1.0, 10.0, symbol="b_pause", unit="x",
+        2.0,
+        1.0,
+        10.0,
+        symbol="b_pause",
+        unit="x",
         explanation="Speed-up of oversight research while a development pause is on "
         "(effort reassigned from capabilities).",
         source=ILLUSTRATIVE,
     )
     pause_research_fraction: float = _p(
-        0.5, 0.0, 1.0, symbol="pi_S", unit="share",
+        0.5,
+        0.0,
+        1.0,
+        symbol="pi_S",
+        unit="share",
         explanation="Fraction of its normal speed at which software research goes on during a "
         "development pause (no large experiments).",
         source=ILLUSTRATIVE,
     )
     pause_compute_fraction: float = _p(
-        1.0, 0.0, 1.0, symbol="pi_H", unit="share",
+        1.0,
+        0.0,
+        1.0,
+        symbol="pi_H",
+        unit="share",
         explanation="Fraction of its normal growth at which compute keeps accumulating during a "
         "development pause.",
         source=ILLUSTRATIVE,
     )
     release_mode: str = _p(
-        "instant", None, None, symbol="", unit="",
+        "instant",
+        None,
+        None,
+        symbol="",
+        unit="",
         explanation="What happens when a development pause ends: 'instant' releases the "
         "overhang at once, 'gradual' lifts capability at most release_rate faster than its "
         "potential, 'no_catch_up' resumes at the old rate (a pure delay).",
@@ -212,26 +284,42 @@ class Params:
         choices=RELEASE_MODES,
     )
     release_rate: float = _p(
-        1.0, 0.1, 10.0, symbol="rho", unit="OOM/yr",
+        1.0,
+        0.1,
+        10.0,
+        symbol="rho",
+        unit="OOM/yr",
         explanation="With gradual release: how much faster than its potential capability may "
         "rise until the overhang is used up.",
         source=ILLUSTRATIVE,
         log_scale=True,
     )
     metr_exponent: float = _p(
-        0.77, 0.1, 2.0, symbol="e_H", unit="",
+        0.77,
+        0.1,
+        2.0,
+        symbol="e_H",
+        unit="",
         explanation="OOM of METR time horizon per OOM of effective compute; 0.77 makes 2026's "
         "growth of effective compute reproduce METR's 129-day doubling.",
         source="fitted to METR (2025) time horizons TH1.1",
     )
     diffusion_rate: float = _p(
-        0.5, 0.0, 5.0, symbol="d", unit="/yr",
+        0.5,
+        0.0,
+        5.0,
+        symbol="d",
+        unit="/yr",
         explanation="Race mode: share of the software lead that followers close each year "
         "(leaks, papers, hires).",
         source=ILLUSTRATIVE,
     )
     defection_threshold: float = _p(
-        1.0, 0.1, 10.0, symbol="theta", unit="OOM",
+        1.0,
+        0.1,
+        10.0,
+        symbol="theta",
+        unit="OOM",
         explanation="With defection on: a complying lab resumes when a non-complying lab gets "
         "this far ahead of it.",
         source="illustrative (race models: Armstrong, Bostrom and Shulman 2016)",

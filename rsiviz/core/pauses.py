@@ -71,10 +71,14 @@ class PauseBook:
             out |= (st == ACTIVE)[:, None] & comply[None, :] & ~defected
         return out
 
-    def update(self, sim: Simulation) -> None:
-        """Start, end and defect at the current month boundary; release labs."""
+    def update(self, sim: Simulation) -> bool:
+        """Start, end and defect at the current month boundary; release labs.
+
+        Returns whether any lab's mode may have changed.
+        """
         if not self.pauses:
-            return
+            return False
+        before = sim.modes.copy()
         was_frozen = sim.modes == FROZEN
         release = np.full(was_frozen.shape, -1, dtype=np.int8)
         metrics = _Metrics(sim)
@@ -89,8 +93,9 @@ class PauseBook:
                 continue
             months_on = (sim.time - self.started[i]) * 12.0
             if pause.until_oversight:
-                end = active & ((metrics.gap <= pause.margin + _EPS)
-                                | (months_on >= pause.max_months - 1e-6))
+                end = active & (
+                    (metrics.gap <= pause.margin + _EPS) | (months_on >= pause.max_months - 1e-6)
+                )
             else:
                 end = active & (months_on >= pause.months - 1e-6)
             st[end] = DONE
@@ -101,19 +106,20 @@ class PauseBook:
         frozen = self.frozen()
         _apply_release(sim, was_frozen & ~frozen, release)
         sim.modes[frozen] = FROZEN
-        caught_up = ((sim.modes == GRADUAL) | (sim.modes == LAG)) & (
-            sim.c >= sim.h + sim.s - _EPS)
+        caught_up = ((sim.modes == GRADUAL) | (sim.modes == LAG)) & (sim.c >= sim.h + sim.s - _EPS)
         sim.modes[caught_up] = FREE
+        return bool((sim.modes != before).any())
 
     def _defect(self, i: int, active: np.ndarray, sim: Simulation) -> np.ndarray:
         comply = self.comply[i]
         rival = np.where(comply[None, :], -np.inf, sim.c).max(axis=1)  # best non-complier
         theta = _flat(sim.k.theta)
         theta = theta[:, None] if isinstance(theta, np.ndarray) else theta
-        new = (active[:, None] & comply[None, :] & ~self.defected[i]
-               & (rival[:, None] > sim.c + theta))
+        new = (
+            active[:, None] & comply[None, :] & ~self.defected[i] & (rival[:, None] > sim.c + theta)
+        )
         self.defected[i] |= new
-        return new
+        return np.asarray(new, dtype=bool)
 
     def controls(self, k: Constants, modes: np.ndarray) -> LabControls:
         frozen = modes == FROZEN

@@ -59,10 +59,13 @@ def scenario_from_dict(data: dict[str, Any], source: str) -> Scenario:
         params = Params(**raw_params)
     except ParameterError as exc:
         raise ScenarioError(f"{source}: params.{exc}") from None
-    labs = tuple(
-        _build(Lab, row, source, f"labs[{i}].")
-        for i, row in enumerate(_array(data, "labs", source))
-    ) or DEFAULT_LABS
+    labs = (
+        tuple(
+            _build(Lab, row, source, f"labs[{i}].")
+            for i, row in enumerate(_array(data, "labs", source))
+        )
+        or DEFAULT_LABS
+    )
     names = [lab.name for lab in labs]
     if len(set(names)) != len(names):
         raise ScenarioError(f"{source}: labs: two labs share a name ({', '.join(names)})")
@@ -109,13 +112,12 @@ def _no_unknown(data: dict[str, Any], allowed: tuple[str, ...], source: str, whe
             )
 
 
-def _typed(data: dict[str, Any], key: str, kind: type, default: Any, source: str,
-           where: str) -> Any:
+def _typed(
+    data: dict[str, Any], key: str, kind: type, default: Any, source: str, where: str
+) -> Any:
     value = data.get(key, default)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ScenarioError(
-            f"{source}: {where}{key} = {value!r} must be a {kind.__name__}"
-        )
+        raise ScenarioError(f"{source}: {where}{key} = {value!r} must be a {kind.__name__}")
     return value
 
 
@@ -145,6 +147,14 @@ def _build(cls: type, row: dict[str, Any], source: str, where: str) -> Any:
 
 
 # -- writing ------------------------------------------------------------------------------
+def _toml_char(ch: str) -> str:
+    if ch in ('"', "\\"):
+        return "\\" + ch
+    if ord(ch) < 0x20 or ord(ch) == 0x7F:  # TOML strings may not hold control characters
+        return f"\\u{ord(ch):04X}"
+    return ch
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -155,8 +165,7 @@ def _toml_value(value: Any) -> str:
             raise ScenarioError(f"cannot save non-finite value {value!r}")
         return repr(value)  # shortest round-tripping form
     if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{escaped}"'
+        return '"' + "".join(_toml_char(ch) for ch in value) + '"'
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise TypeError(f"cannot write {value!r} to TOML")

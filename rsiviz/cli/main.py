@@ -1,0 +1,266 @@
+"""The headless command line: run, ensemble, sweep, replicate, params (and export, via gui).
+
+Every error ends with exit status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from rsiviz import __version__
+from rsiviz.cli.output import OutputError, output_format, table_csv, to_json, write_text
+from rsiviz.core.ensemble import METRICS, grid_values, percentiles, run_ensemble, sweep
+from rsiviz.core.history import COLUMNS
+from rsiviz.core.literature import FORETHOUGHT_CITATION, FORETHOUGHT_PAPER, replicate_forethought
+from rsiviz.core.options import OptionError, build_scenario
+from rsiviz.core.params import ParameterError, param_specs
+from rsiviz.core.resources import ResourceError
+from rsiviz.core.scenario import Scenario, ScenarioError
+
+EXIT_USAGE = 2
+ENSEMBLE_COLUMNS = (
+    "capability",
+    "oversight",
+    "gap",
+    "automation",
+    "progress_multiplier",
+    "doubling_time_months",
+    "metr_horizon_minutes",
+)
+PERCENTILES = (5, 25, 50, 75, 95)
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CliError(f"{self.prog}: {message}")
+
+
+def _scenario_options(p: argparse.ArgumentParser) -> None:
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--preset", metavar="NAME", help="a shipped scenario (see --list-presets)")
+    src.add_argument("--scenario", metavar="FILE", help="a scenario file (TOML)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (repeatable; see 'rsiviz params')",
+    )
+    p.add_argument(
+        "--pause",
+        action="append",
+        default=[],
+        metavar="START:MONTHS[:RELEASE]",
+        help="add a development pause, e.g. 2028:24:gradual (repeatable)",
+    )
+    p.add_argument("--years", type=float, metavar="Y", help="simulated years")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="rsiviz",
+        description="Headless rsiviz commands. "
+        "Curves are conditional on the assumptions set, not a forecast.",
+    )
+    parser.add_argument("--version", action="version", version=f"rsiviz {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
+    run = sub.add_parser("run", help="one run: the time series, one row per simulated month")
+    _scenario_options(run)
+    run.add_argument("--out", metavar="FILE.csv|FILE.json|-", help="where to write (default -)")
+    ens = sub.add_parser("ensemble", help="percentiles over parameter draws")
+    _scenario_options(ens)
+    ens.add_argument("--draws", type=int, default=1000)
+    ens.add_argument("--seed", type=int, help="default: the scenario's seed")
+    ens.add_argument("--out", metavar="FILE.csv|FILE.json|-")
+    sw = sub.add_parser("sweep", help="a 1-D or 2-D grid of an outcome metric")
+    _scenario_options(sw)
+    sw.add_argument("--x", required=True, metavar="NAME=LO:HI:N")
+    sw.add_argument("--y", metavar="NAME=LO:HI:N")
+    sw.add_argument("--metric", required=True, choices=sorted(METRICS))
+    sw.add_argument(
+        "--level",
+        type=float,
+        default=10.0,
+        help="level for the year_*_reaches metrics (default 10)",
+    )
+    sw.add_argument("--out", metavar="FILE.csv|FILE.json|-")
+    rep = sub.add_parser("replicate", help="literature checks")
+    rep.add_argument("study", choices=["forethought"])
+    rep.add_argument("--draws", type=int, default=5000)
+    rep.add_argument("--seed", type=int, default=0)
+    rep.add_argument("--json", action="store_true")
+    par = sub.add_parser("params", help="the parameter table: units, ranges, defaults, sources")
+    par.add_argument("--json", action="store_true")
+    sub.add_parser(
+        "export", help="pictures, video and data (needs Qt; see rsiviz export -h)", add_help=False
+    )
+    return parser
+
+
+def _scenario(args: argparse.Namespace) -> Scenario:
+    return build_scenario(args.preset, args.scenario, args.set, args.pause, args.years)
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    sc = _scenario(args)
+    fmt = output_format(args.out)
+    hist = sc.simulation().run()
+    cols = hist.columns(0, tuple(lab.name for lab in sc.labs))
+    if fmt == "csv":
+        write_text(table_csv(cols), args.out)
+    else:
+        write_text(to_json({"scenario": sc.name, "columns": cols}), args.out)
+
+
+def cmd_ensemble(args: argparse.Namespace) -> None:
+    if not 1 <= args.draws <= 200_000:
+        raise CliError(f"--draws {args.draws}: allowed 1 to 200000")
+    sc = _scenario(args)
+    fmt = output_format(args.out)
+    hist = run_ensemble(sc, args.draws, args.seed)
+    table: dict[str, np.ndarray] = {"year": hist.time}
+    for name in ENSEMBLE_COLUMNS:
+        values = getattr(hist, name)()
+        for q, row in zip(PERCENTILES, percentiles(values, PERCENTILES), strict=True):
+            table[f"{name}_p{q}"] = row
+    if fmt == "csv":
+        write_text(table_csv(table), args.out)
+    else:
+        write_text(
+            to_json(
+                {
+                    "scenario": sc.name,
+                    "draws": args.draws,
+                    "seed": sc.seed if args.seed is None else args.seed,
+                    "columns": table,
+                }
+            ),
+            args.out,
+        )
+
+
+def _grid(text: str, flag: str) -> tuple[str, np.ndarray]:
+    name, sep, spec = text.partition("=")
+    parts = spec.split(":")
+    if not sep or len(parts) != 3:
+        raise CliError(f"{flag} {text!r}: expected NAME=LO:HI:N, e.g. software_returns=0.5:3:50")
+    try:
+        low, high, n = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise CliError(f"{flag} {text!r}: LO and HI must be numbers and N a whole number") from None
+    try:
+        return name, grid_values(name, low, high, n)
+    except ParameterError as exc:
+        raise CliError(f"{flag} {text}: {exc}") from None
+
+
+def cmd_sweep(args: argparse.Namespace) -> None:
+    sc = _scenario(args)
+    fmt = output_format(args.out)
+    x = _grid(args.x, "--x")
+    y = _grid(args.y, "--y") if args.y else None
+    grid = sweep(sc, x, args.metric, y, args.level)
+    if fmt == "json":
+        write_text(
+            to_json(
+                {
+                    "metric": args.metric,
+                    "x": {x[0]: x[1]},
+                    "y": {y[0]: y[1]} if y else None,
+                    "values": grid,
+                }
+            ),
+            args.out,
+        )
+        return
+    if y is None:
+        write_text(table_csv({x[0]: x[1], args.metric: grid}), args.out)
+    else:  # long format: one row per cell
+        gx, gy = np.meshgrid(x[1], y[1])
+        write_text(
+            table_csv({x[0]: gx.ravel(), y[0]: gy.ravel(), args.metric: grid.ravel()}), args.out
+        )
+
+
+def cmd_replicate(args: argparse.Namespace) -> None:
+    if not 1 <= args.draws <= 200_000:
+        raise CliError(f"--draws {args.draws}: allowed 1 to 200000")
+    res = replicate_forethought(args.draws, args.seed)
+    if args.json:
+        write_text(to_json(res.as_dict()), "-")
+        return
+    print(f"{FORETHOUGHT_CITATION}\n{res.draws} draws, seed {res.seed}")
+    print(f"{'':42s}{'paper':>8s}{'rsiviz':>9s}")
+    for key, label in (
+        ("p_3_years_in_12_months", "P(>= 3 years of progress in 12 months)"),
+        ("p_10_years_in_12_months", "P(>= 10 years of progress in 12 months)"),
+    ):
+        ours = res.p_3_years if key.startswith("p_3") else res.p_10_years
+        print(f"{label:42s}{FORETHOUGHT_PAPER[key]:8.0%}{ours:9.1%}")
+
+
+def cmd_params(args: argparse.Namespace) -> None:
+    rows = [
+        {
+            "name": s.name,
+            "symbol": s.symbol,
+            "unit": s.unit,
+            "default": s.default,
+            "range": s.range_text(),
+            "source": s.source,
+            "explanation": s.explanation,
+        }
+        for s in param_specs()
+    ]
+    if args.json:
+        write_text(to_json(rows), "-")
+        return
+    for r in rows:
+        default = r["default"] if isinstance(r["default"], str) else f"{r['default']:g}"
+        print(f"{r['name']:26s} {default:>9s} {r['unit']:8s} [{r['range']}]  {r['source']}")
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "ensemble": cmd_ensemble,
+    "sweep": cmd_sweep,
+    "replicate": cmd_replicate,
+    "params": cmd_params,
+}
+
+
+def run_cli(argv: Sequence[str]) -> int:
+    argv = list(argv)
+    if argv and argv[0] == "export":  # rendering needs Qt: handed to the GUI package lazily
+        from rsiviz.gui.export_cli import main as export_main
+
+        return export_main(argv[1:])
+    try:
+        args = _parser().parse_args(argv)
+        COMMANDS[args.command](args)
+    except (
+        CliError,
+        OptionError,
+        ScenarioError,
+        ParameterError,
+        OutputError,
+        ResourceError,
+    ) as exc:
+        print(f"rsiviz: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+__all__ = ["COLUMNS", "run_cli"]

@@ -1,0 +1,76 @@
+"""Writing tables as CSV or JSON, to a file or stdout; non-finite values become blank/null."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+
+class OutputError(OSError):
+    """The output file cannot be written."""
+
+
+def _cell(value: float) -> str:
+    return repr(float(value)) if math.isfinite(value) else ""
+
+
+def table_csv(columns: Mapping[str, Sequence[float] | np.ndarray]) -> str:
+    names = list(columns)
+    rows = zip(*(np.asarray(columns[n], dtype=float) for n in names), strict=True)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(_cell(v) for v in row)
+    return buf.getvalue()
+
+
+def jsonable(value: object) -> object:
+    """numpy -> plain Python, with NaN/inf -> None (JSON has no such numbers)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def to_json(data: object) -> str:
+    return json.dumps(jsonable(data), indent=1, allow_nan=False) + "\n"
+
+
+def write_text(text: str, out: str | None) -> None:
+    """Write to ``out`` ('-' or None: stdout). Atomic for files."""
+    if out in (None, "-"):
+        sys.stdout.write(text)
+        return
+    path = Path(out)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def output_format(out: str | None, default: str = "csv") -> str:
+    if out in (None, "-"):
+        return default
+    suffix = Path(out).suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix == ".json":
+        return "json"
+    raise OutputError(f"--out {out}: use a .csv or .json file, or - for stdout")

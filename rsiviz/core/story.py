@@ -1,0 +1,488 @@
+"""Story files (TOML): a scenario plus a list of beats, for presenting the model on stage.
+
+A story is what a speaker steps through with a clicker: each beat has a large caption and
+says what happens (play to a year, start or release a development pause, switch the
+capability units, show or hide the counterfactual, highlight one curve)::
+
+    format = 1
+    title = "AI building AI"
+    preset = "status_quo"          # or a [scenario] table in the scenario-file format
+    speed = 12.0                   # simulated months per second while a beat plays
+
+    [[beats]]
+    caption = "Today AI does a small share of AI research."
+
+    [[beats]]
+    caption = "As it automates more of it, the RSI clock speeds up."
+    play_to = 2030.0
+    highlight = "capability"
+
+    [[beats]]
+    caption = "In 2030 every lab agrees to a development pause."
+    development_pause = { release = "gradual", until_oversight = false }
+
+Within one beat, ``play_to`` runs first, then ``release``, then ``development_pause``.
+:func:`resolve` turns the beats into one :class:`BeatState` per beat: the complete state
+(year, development pauses, view settings) to rebuild that beat from the start, so stepping
+back replays deterministically to exactly the state the beat first had.
+
+Broken files raise :class:`StoryError` naming the file, the beat (number and caption) and
+the field. The scenario part is read by :func:`rsiviz.core.scenario.scenario_from_dict`.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from rsiviz.core.interventions import DevelopmentPause
+from rsiviz.core.params import RELEASE_MODES, ParameterError
+from rsiviz.core.resources import resource_root
+from rsiviz.core.scenario import (
+    Scenario,
+    ScenarioError,
+    list_presets,
+    load_preset,
+    scenario_from_dict,
+)
+
+FORMAT_VERSION = 1
+TOP_KEYS = ("format", "title", "description", "preset", "scenario", "speed", "beats")
+BEAT_KEYS = (
+    "caption",
+    "note",
+    "play_to",
+    "development_pause",
+    "release",
+    "units",
+    "lower",
+    "counterfactual",
+    "highlight",
+    "speed",
+)
+PAUSE_KEYS = ("months", "release", "compliance", "until_oversight", "max_months", "defection")
+UNITS = ("oom", "metr", "multiplier")
+LOWER_MODES = ("gap", "multiplier")
+CURVES = ("none", "capability", "potential", "oversight", "counterfactual", "lower")
+DEFAULT_SPEED = 12.0  # simulated months per second while a beat plays
+SPEED_RANGE = (0.5, 240.0)
+OPEN_MONTHS = 600.0  # a development pause with no duration lasts until a beat releases it
+STORY_SUFFIX = ".story.toml"
+
+
+class StoryError(ValueError):
+    """A story file is broken; the message names the file, the beat and the field."""
+
+
+@dataclass(frozen=True)
+class PauseSettings:
+    """How a beat's development pause runs (``months`` None: until a beat releases it)."""
+
+    months: float | None = None
+    release: str | None = None
+    compliance: tuple[str, ...] | None = None
+    until_oversight: bool = False
+    max_months: float | None = None
+    defection: bool = False
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One step of a story, as written in the file (None: unchanged from the last beat)."""
+
+    caption: str
+    note: str = ""
+    play_to: float | None = None
+    development_pause: PauseSettings | None = None
+    release: str | bool | None = None  # True: the pause's own release mode
+    units: str | None = None
+    lower: str | None = None
+    counterfactual: bool | None = None
+    highlight: str | None = None
+    speed: float | None = None
+
+
+@dataclass(frozen=True)
+class BeatState:
+    """Everything needed to show beat ``index`` from scratch (replay from the start)."""
+
+    index: int
+    caption: str
+    note: str
+    year: float  # where the run stands once the beat has played (a month boundary)
+    month: int  # the same, in months from the start
+    pauses: tuple[DevelopmentPause, ...]  # the story's development pauses as known here
+    units: str
+    lower: str
+    counterfactual: bool
+    highlight: str
+    speed: float  # months per second while this beat plays
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str
+    description: str
+    scenario: Scenario
+    beats: tuple[Beat, ...]
+    speed: float = DEFAULT_SPEED
+    source: str = "<story>"
+
+    def states(self) -> tuple[BeatState, ...]:
+        return resolve(self)
+
+
+# -- reading ------------------------------------------------------------------------------
+def story_from_dict(data: dict[str, Any], source: str) -> Story:
+    """Build a story from parsed TOML; ``source`` names the file in error messages."""
+    _keys(data, TOP_KEYS, source, "")
+    if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
+        raise StoryError(f"{source}: format = {data.get('format')!r} is not supported (allowed: 1)")
+    title = _str(data.get("title", ""), f"{source}: title")
+    description = _str(data.get("description", ""), f"{source}: description")
+    speed = _speed(data.get("speed", DEFAULT_SPEED), f"{source}: speed")
+    scenario = _scenario(data, source)
+    raw = data.get("beats")
+    if not isinstance(raw, list) or not raw or not all(isinstance(b, dict) for b in raw):
+        raise StoryError(f"{source}: beats must be a non-empty array of tables ([[beats]])")
+    beats = tuple(_beat(row, i, source) for i, row in enumerate(raw))
+    story = Story(title or scenario.name, description, scenario, beats, speed, source)
+    resolve(story)  # checks the sequence: years in order, releases with a pause on
+    return story
+
+
+def story_from_text(text: str, source: str = "<story>") -> Story:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StoryError(f"{source}: not valid TOML: {exc}") from None
+    return story_from_dict(data, source)
+
+
+def load_story(path: str | Path) -> Story:
+    """Read a story file; any problem raises one StoryError naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StoryError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoryError(f"{path}: cannot read: {exc}") from None
+    return story_from_text(text, str(path))
+
+
+def story_dir() -> Path:
+    return resource_root() / "stories"
+
+
+def list_stories() -> list[str]:
+    """Names of the shipped stories (file names without ``.story.toml``), sorted."""
+    return sorted(p.name[: -len(STORY_SUFFIX)] for p in story_dir().glob(f"*{STORY_SUFFIX}"))
+
+
+def find_story(name_or_path: str) -> Story:
+    """A story file path, or the name of a shipped story."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        return load_story(path)
+    shipped = story_dir() / f"{name_or_path}{STORY_SUFFIX}"
+    if shipped.exists():
+        return load_story(shipped)
+    raise StoryError(
+        f"no story file or shipped story named {name_or_path!r} "
+        f"(shipped: {', '.join(list_stories()) or 'none found'})"
+    )
+
+
+def story_for_scenario(scenario: Scenario, until: float | None = None) -> Story:
+    """A two-beat story that plays a plain scenario from its start to ``until`` (or the end)."""
+    p = scenario.params
+    end = p.start_year + p.years if until is None else min(until, p.start_year + p.years)
+    caption = scenario.name
+    beats = (Beat(caption=caption), Beat(caption=caption, play_to=max(end, p.start_year)))
+    return Story(scenario.name, scenario.description, scenario, beats)
+
+
+def story_for_run(
+    scenario: Scenario,
+    live_pauses: tuple[DevelopmentPause, ...],
+    year: float,
+    units: str = "oom",
+    lower: str = "gap",
+) -> Story:
+    """A story that rebuilds a live run: its development pauses started by hand become
+    beats, the last beat stands at ``year`` with the given units (window exports)."""
+    beats = [Beat(caption=scenario.name)]
+    pauses = sorted(live_pauses, key=lambda p: p.start)
+    for pause in pauses:
+        settings = PauseSettings(
+            months=pause.months,
+            release=pause.release,
+            compliance=pause.compliance,
+            until_oversight=pause.until_oversight,
+            max_months=pause.max_months,
+            defection=pause.defection,
+        )
+        beats.append(Beat(caption=scenario.name, play_to=pause.start, development_pause=settings))
+    beats.append(Beat(caption=scenario.name, play_to=year, units=units, lower=lower))
+    story = Story(scenario.name, scenario.description, scenario, tuple(beats))
+    try:
+        resolve(story)
+        return story
+    except StoryError:  # overlapping hand-started pauses: keep them, lose the counterfactual
+        folded = replace(scenario, pauses=scenario.pauses + tuple(pauses))
+        last = Beat(caption=scenario.name, play_to=year, units=units, lower=lower)
+        return Story(
+            scenario.name, scenario.description, folded, (Beat(caption=scenario.name), last)
+        )
+
+
+def _scenario(data: dict[str, Any], source: str) -> Scenario:
+    preset, table = data.get("preset"), data.get("scenario")
+    if preset is not None and table is not None:
+        raise StoryError(f"{source}: give either preset or [scenario], not both")
+    try:
+        if preset is not None:
+            if not isinstance(preset, str) or preset not in list_presets():
+                raise StoryError(
+                    f"{source}: preset = {preset!r} is not a shipped preset "
+                    f"(presets: {', '.join(list_presets())})"
+                )
+            return load_preset(preset)
+        if table is None:
+            return Scenario(name="Default")
+        if not isinstance(table, dict):
+            raise StoryError(f"{source}: scenario must be a table ([scenario])")
+        return scenario_from_dict(table, f"{source}: [scenario]")
+    except ScenarioError as exc:
+        raise StoryError(str(exc)) from None
+
+
+def _beat(row: dict[str, Any], i: int, source: str) -> Beat:
+    caption = row.get("caption")
+    where = f"{source}: beat {i + 1}"
+    if not isinstance(caption, str) or not caption.strip():
+        raise StoryError(f"{where}: caption = {caption!r} must be a non-empty string")
+    where = f"{source}: beat {i + 1} ({_short(caption)!r})"
+    _keys(row, BEAT_KEYS, where, "")
+    release = row.get("release")
+    if release is not None and release is not True and release not in RELEASE_MODES:
+        raise StoryError(
+            f"{where}: release = {release!r} is not allowed "
+            f"(allowed: true, {', '.join(map(repr, RELEASE_MODES))})"
+        )
+    return Beat(
+        caption=caption.strip(),
+        note=_str(row.get("note", ""), f"{where}: note"),
+        play_to=_year(row.get("play_to"), f"{where}: play_to"),
+        development_pause=_pause(row.get("development_pause"), where),
+        release=release if release is not False else None,
+        units=_choice(row.get("units"), UNITS, f"{where}: units"),
+        lower=_choice(row.get("lower"), LOWER_MODES, f"{where}: lower"),
+        counterfactual=_bool(row.get("counterfactual"), f"{where}: counterfactual"),
+        highlight=_choice(row.get("highlight"), CURVES, f"{where}: highlight"),
+        speed=None if row.get("speed") is None else _speed(row["speed"], f"{where}: speed"),
+    )
+
+
+def _pause(value: Any, where: str) -> PauseSettings | None:
+    if value is None or value is False:
+        return None
+    if value is True:
+        return PauseSettings()
+    if not isinstance(value, dict):
+        raise StoryError(f"{where}: development_pause must be true or a table of settings")
+    _keys(value, PAUSE_KEYS, where, "development_pause.")
+    field = f"{where}: development_pause."
+    months = value.get("months")
+    if months is not None:
+        months = _number(months, f"{field}months", 0.5, 600.0)
+    max_months = value.get("max_months")
+    if max_months is not None:
+        max_months = _number(max_months, f"{field}max_months", 0.5, 600.0)
+    release = value.get("release")
+    if release is not None and release not in RELEASE_MODES:
+        raise StoryError(
+            f"{field}release = {release!r} is not allowed (allowed: {', '.join(RELEASE_MODES)})"
+        )
+    compliance = value.get("compliance")
+    if compliance is not None:
+        if not isinstance(compliance, list) or not all(isinstance(n, str) for n in compliance):
+            raise StoryError(f"{field}compliance = {compliance!r} must be a list of lab names")
+        compliance = tuple(compliance)
+    return PauseSettings(
+        months=months,
+        release=release,
+        compliance=compliance,
+        until_oversight=bool(_bool(value.get("until_oversight", False), f"{field}until_oversight")),
+        max_months=max_months,
+        defection=bool(_bool(value.get("defection", False), f"{field}defection")),
+    )
+
+
+# -- field checks -------------------------------------------------------------------------
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _keys(data: dict[str, Any], allowed: tuple[str, ...], where: str, prefix: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise StoryError(
+                f"{where}: unknown field {prefix}{key} (allowed: {', '.join(allowed)})"
+            )
+
+
+def _str(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise StoryError(f"{where} = {value!r} must be a string")
+    return value
+
+
+def _number(value: Any, where: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise StoryError(f"{where} = {value!r} must be a number ({low:g} to {high:g})")
+    if not math.isfinite(value) or not low <= value <= high:
+        raise StoryError(f"{where} = {value!r} is out of range (allowed: {low:g} to {high:g})")
+    return float(value)
+
+
+def _year(value: Any, where: str) -> float | None:
+    return None if value is None else _number(value, where, 1900.0, 2300.0)
+
+
+def _speed(value: Any, where: str) -> float:
+    return _number(value, where, *SPEED_RANGE)
+
+
+def _bool(value: Any, where: str) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise StoryError(f"{where} = {value!r} must be true or false")
+    return value
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise StoryError(f"{where} = {value!r} is not allowed (allowed: {', '.join(allowed)})")
+    return value  # type: ignore[no-any-return]
+
+
+# -- the beats as states ------------------------------------------------------------------
+def resolve(story: Story) -> tuple[BeatState, ...]:
+    """The complete state after each beat; raises StoryError for an impossible sequence."""
+    p = story.scenario.params
+    labs = [lab.name for lab in story.scenario.labs]
+    month, last = 0, p.n_months
+    pauses: list[DevelopmentPause] = []
+    open_index: int | None = None  # the development pause a later beat may release
+    view = {"units": "oom", "lower": "gap", "counterfactual": True, "highlight": "none"}
+    out = []
+    for i, beat in enumerate(story.beats):
+        where = f"{story.source}: beat {i + 1} ({_short(beat.caption)!r})"
+        if beat.play_to is not None:
+            target = round((beat.play_to - p.start_year) * 12)
+            if not 0 <= target <= last:
+                raise StoryError(
+                    f"{where}: play_to = {beat.play_to:g} is outside the run "
+                    f"({p.start_year:g} to {p.start_year + p.years:g})"
+                )
+            if target < month:
+                raise StoryError(
+                    f"{where}: play_to = {beat.play_to:g} is before the year an earlier beat "
+                    f"reached ({p.start_year + month / 12:.2f})"
+                )
+            month = target
+        year = p.start_year + month / 12.0
+        if beat.release is not None:
+            if open_index is None:
+                raise StoryError(f"{where}: release: no development pause is on to release")
+            pauses[open_index] = _released(pauses[open_index], year, beat.release, where)
+            open_index = None
+        if beat.development_pause is not None:
+            if open_index is not None:
+                raise StoryError(
+                    f"{where}: development_pause: the development pause started in "
+                    f"{pauses[open_index].start:.2f} is still on; release it first"
+                )
+            pauses.append(_started(beat.development_pause, year, labs, where))
+            open_index = len(pauses) - 1
+        for key in view:
+            value = getattr(beat, key)
+            if value is not None:
+                view[key] = value
+        out.append(
+            BeatState(
+                index=i,
+                caption=beat.caption,
+                note=beat.note,
+                year=year,
+                month=month,
+                pauses=tuple(pauses),
+                units=str(view["units"]),
+                lower=str(view["lower"]),
+                counterfactual=bool(view["counterfactual"]),
+                highlight=str(view["highlight"]),
+                speed=beat.speed or story.speed,
+            )
+        )
+    return tuple(out)
+
+
+def _started(s: PauseSettings, year: float, labs: list[str], where: str) -> DevelopmentPause:
+    unknown = [n for n in s.compliance or () if n not in labs]
+    if unknown:
+        raise StoryError(
+            f"{where}: development_pause.compliance names unknown lab {unknown[0]!r} "
+            f"(labs: {', '.join(labs)})"
+        )
+    months = OPEN_MONTHS if s.months is None else s.months
+    try:
+        return DevelopmentPause.at(
+            year,
+            months=months,
+            release=s.release,
+            compliance=s.compliance,
+            until_oversight=s.until_oversight,
+            max_months=s.max_months if s.max_months is not None else months,
+            defection=s.defection,
+        )
+    except ParameterError as exc:
+        raise StoryError(f"{where}: development_pause: {exc}") from None
+
+
+def _released(
+    pause: DevelopmentPause, year: float, mode: str | bool, where: str
+) -> DevelopmentPause:
+    """The pause cut short at ``year`` (its past is unchanged, so replays agree)."""
+    months = round((year - pause.start) * 12.0, 6)
+    planned = pause.max_months if pause.until_oversight else pause.months
+    if months > planned + 1e-6:
+        raise StoryError(
+            f"{where}: release: the development pause started in {pause.start:.2f} already "
+            f"ended after {planned:g} months"
+        )
+    release = pause.release if mode is True else str(mode)
+    if months <= 0:
+        raise StoryError(f"{where}: release: the development pause started in this same month")
+    return replace(pause, months=months, max_months=months, release=release)
+
+
+__all__ = [
+    "Beat",
+    "BeatState",
+    "PauseSettings",
+    "Story",
+    "StoryError",
+    "find_story",
+    "list_stories",
+    "load_story",
+    "resolve",
+    "story_for_run",
+    "story_for_scenario",
+    "story_from_dict",
+    "story_from_text",
+    "story_dir",
+]

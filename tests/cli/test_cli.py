@@ -1,0 +1,155 @@
+"""The headless CLI through subprocess, bad inputs included; it never imports Qt."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rsiviz.core.history import COLUMNS
+
+
+def rsiviz(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rsiviz", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_run_csv_has_model_columns_one_row_per_month() -> None:
+    out = rsiviz("run", "--years", "2")
+    assert out.returncode == 0, out.stderr
+    rows = _rows(out.stdout)
+    assert len(rows) == 25
+    assert list(rows[0]) == list(COLUMNS)
+    assert float(rows[0]["progress_multiplier"]) == pytest.approx(1.18, abs=0.01)
+
+
+def test_run_json_race_preset_per_lab_columns(tmp_path: Path) -> None:
+    out_file = tmp_path / "race.json"
+    res = rsiviz("run", "--preset", "race_one_lab_defects", "--years", "3", "--out", str(out_file))
+    assert res.returncode == 0, res.stderr
+    data = json.loads(out_file.read_text())
+    assert "lab_c_capability" in data["columns"]
+    assert len(data["columns"]["year"]) == 37
+
+
+def test_set_and_pause_change_the_run() -> None:
+    base = _rows(rsiviz("run", "--years", "4").stdout)
+    paused = _rows(
+        rsiviz(
+            "run", "--years", "4", "--pause", "2027:12:gradual", "--set", "software_returns=2"
+        ).stdout
+    )
+    assert paused[12]["paused"] == "1.0" and base[12]["paused"] == "0.0"
+    assert paused[18]["capability"] == paused[14]["capability"]
+
+
+def test_ensemble_percentiles_and_seed() -> None:
+    a = rsiviz("ensemble", "--draws", "50", "--seed", "3", "--years", "2")
+    b = rsiviz("ensemble", "--draws", "50", "--seed", "3", "--years", "2")
+    assert a.returncode == 0, a.stderr
+    assert a.stdout == b.stdout
+    row = _rows(a.stdout)[-1]
+    assert (
+        float(row["capability_p5"]) <= float(row["capability_p50"]) <= float(row["capability_p95"])
+    )
+
+
+def test_sweep_grid() -> None:
+    res = rsiviz(
+        "sweep",
+        "--x",
+        "software_returns=0.5:3:4",
+        "--y",
+        "full_automation_speedup=2:32:3",
+        "--metric",
+        "peak_gap",
+        "--years",
+        "3",
+    )
+    assert res.returncode == 0, res.stderr
+    rows = _rows(res.stdout)
+    assert len(rows) == 12 and set(rows[0]) == {
+        "software_returns",
+        "full_automation_speedup",
+        "peak_gap",
+    }
+
+
+def test_replicate_forethought_json() -> None:
+    res = rsiviz("replicate", "forethought", "--draws", "500", "--json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["paper"]["p_3_years_in_12_months"] == 0.6
+    assert 0.3 < data["model"]["p_3_years_in_12_months"] < 0.8
+
+
+def test_params_json_has_units_ranges_sources() -> None:
+    rows = json.loads(rsiviz("params", "--json").stdout)
+    names = {r["name"]: r for r in rows}
+    assert names["compute_growth"]["unit"] == "OOM/yr"
+    assert "Epoch" in names["compute_growth"]["source"]
+    assert names["automation_now"]["source"] == "illustrative"
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["run", "--set", "software_returns=99"], "out of range"),
+        (["run", "--set", "nonsense=1"], "unknown parameter 'nonsense'"),
+        (["run", "--set", "software_returns"], "expected NAME=VALUE"),
+        (["run", "--pause", "soon:12"], "must be numbers"),
+        (["run", "--pause", "2028:12:whenever"], "release 'whenever' is not allowed"),
+        (["run", "--preset", "nope"], "no preset named 'nope'"),
+        (["run", "--scenario", "/no/such/file.toml"], "no such file"),
+        (["run", "--out", "/no/such/dir/x.csv"], "cannot write"),
+        (["run", "--out", "x.xlsx"], "use a .csv or .json"),
+        (["run", "--years", "0"], "years = 0.0 is out of range"),
+        (["sweep", "--x", "software_returns=1:2", "--metric", "peak_gap"], "NAME=LO:HI:N"),
+        (["sweep", "--x", "release_mode=1:2:3", "--metric", "peak_gap"], "not a numeric"),
+        (["sweep", "--x", "software_returns=1:2:3", "--metric", "vibes"], "invalid choice"),
+        (["ensemble", "--draws", "0"], "--draws 0"),
+        (["frobnicate"], "unrecognized arguments"),
+    ],
+)
+def test_bad_input_exit_2_one_line_no_traceback(args: list[str], needle: str) -> None:
+    res = rsiviz(*args)
+    assert res.returncode == 2
+    assert needle in res.stderr
+    assert "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_broken_scenario_file_message(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[params]\nsoftware_returns = 9.0\n")
+    res = rsiviz("run", "--scenario", str(bad))
+    assert res.returncode == 2
+    assert str(bad) in res.stderr and "software_returns = 9.0" in res.stderr
+    assert "0.2 to 5" in res.stderr
+
+
+def test_cli_never_imports_qt() -> None:
+    code = (
+        "import sys; from rsiviz.cli.main import run_cli; "
+        "run_cli(['run', '--years', '1', '--out', '-']); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('PySide6', 'shiboken6', 'pyqtgraph', 'matplotlib')]; "
+        "sys.stderr.write(repr(bad))"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0
+    assert res.stderr == "[]"
