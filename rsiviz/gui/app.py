@@ -1,0 +1,250 @@
+"""The window's entry point: options, QApplication, exception hook, screenshot mode.
+
+``rsiviz [--preset NAME | --scenario FILE] [--set NAME=VALUE] [--pause START:MONTHS[:RELEASE]]
+[--until YEAR] [--screenshot FILE.png [--size WxH]]`` opens the window (or plays it up to
+``--until`` and saves a screenshot). Bad options exit 2 with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from types import TracebackType
+from typing import Any, NoReturn
+
+from rsiviz.core.options import OptionError, build_scenario
+from rsiviz.core.scenario import Scenario, ScenarioError
+from rsiviz.core.story import Story, StoryError, find_story
+
+DEFAULT_SIZE = (1920, 1080)
+SCREENSHOT_CHUNK = 3  # months per rendered frame while playing up to --until
+
+
+class UsageError(Exception):
+    """A malformed command line (reported in one line, exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="rsiviz", description="Live view of the recursive-self-improvement model.")
+    p.add_argument("--preset", help="start from a shipped preset (see the Presets menu)")
+    p.add_argument("--scenario", help="start from a scenario file (TOML)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a parameter (repeatable)",
+    )
+    p.add_argument(
+        "--pause",
+        action="append",
+        default=[],
+        metavar="START:MONTHS[:RELEASE]",
+        help="schedule a development pause (repeatable)",
+    )
+    p.add_argument("--years", type=float, help="years to simulate")
+    p.add_argument("--until", type=float, metavar="YEAR", help="play up to this year")
+    p.add_argument("--screenshot", metavar="FILE.png", help="save a screenshot and exit")
+    p.add_argument("--size", default=None, metavar="WxH", help="window size for --screenshot")
+    p.add_argument(
+        "--units", choices=("oom", "metr", "multiplier"), default="oom", help="capability units"
+    )
+    p.add_argument(
+        "--lower", choices=("gap", "multiplier"), default="gap", help="what the lower plot shows"
+    )
+    p.add_argument("--story", metavar="FILE|NAME", help="open a story (file or shipped name)")
+    p.add_argument("--present", action="store_true", help="start in presenter mode (F5)")
+    p.add_argument(
+        "--theme", choices=("projector", "dark"), default="projector", help="presenter theme"
+    )
+    p.add_argument("--self-test", action="store_true", help="run the self-test and exit")
+    p.add_argument("--self-test-result", metavar="FILE", help="where the self-test report goes")
+    p.add_argument("--time-to-first-paint", metavar="FILE", help=argparse.SUPPRESS)
+    return p
+
+
+def parse_size(text: str | None) -> tuple[int, int]:
+    if text is None:
+        return DEFAULT_SIZE
+    w, sep, h = text.lower().partition("x")
+    try:
+        size = (int(w), int(h))
+    except ValueError:
+        raise UsageError(f"--size {text!r}: expected WIDTHxHEIGHT, e.g. 1920x1080") from None
+    if not sep or not (200 <= size[0] <= 8000 and 150 <= size[1] <= 8000):
+        raise UsageError(f"--size {text!r}: expected WIDTHxHEIGHT between 200x150 and 8000x8000")
+    return size
+
+
+def _fail(message: str) -> int:
+    print(f"rsiviz: error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the window (or a screenshot / self-test); returns the exit status."""
+    try:
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        size = parse_size(args.size)
+        if args.until is not None and not 1900 <= args.until <= 2300:
+            raise UsageError(f"--until {args.until:g}: expected a calendar year")
+    except UsageError as exc:
+        return _fail(str(exc))
+    if args.self_test:
+        from rsiviz.gui.selftest import run_self_test
+
+        return run_self_test(args.self_test_result)
+    if args.time_to_first_paint:
+        from rsiviz.gui.selftest import time_to_first_paint
+
+        return time_to_first_paint(args.time_to_first_paint)
+    story = None
+    try:
+        if args.story:
+            story = find_story(args.story)
+            scenario = story.scenario
+        else:
+            scenario = build_scenario(args.preset, args.scenario, args.set, args.pause, args.years)
+    except (OptionError, ScenarioError, StoryError) as exc:
+        return _fail(str(exc))
+    if args.screenshot:
+        return screenshot(scenario, args.screenshot, size, args.until, args.units, args.lower)
+    window_args = (args.until, args.units, args.lower)
+    if story is not None or args.present:
+        return run_presenter(scenario, story, args.present, args.theme, window_args)
+    return run_window(scenario, *window_args)
+
+
+def run_presenter(
+    scenario: Scenario,
+    story: Story | None,
+    present: bool,
+    theme: str,
+    window_args: tuple[float | None, str, str],
+) -> int:
+    """The window with a story loaded, in presenter mode with ``present``."""
+    from rsiviz.gui.presenter import load_story_into, start_presenter
+
+    app = application()
+    window = create_main_window(scenario)
+    window.resize(*DEFAULT_SIZE)
+    window.show()
+    _prepare(window, *window_args)
+    if story is not None:
+        load_story_into(window, story)
+    if present:
+        start_presenter(window, theme)
+    return int(app.exec())
+
+
+def application() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "rsiviz"])
+        app.setApplicationName("rsiviz")
+        app.setOrganizationName("rsiviz")
+    return app
+
+
+def create_main_window(scenario: Scenario | None = None) -> Any:
+    """A main window with its controller, exception hook installed."""
+    application()
+    from rsiviz.gui.controller import Controller
+    from rsiviz.gui.main_window import MainWindow
+
+    window = MainWindow(Controller(scenario))
+    install_excepthook(window)
+    return window
+
+
+def install_excepthook(window: Any) -> None:
+    """Show unexpected errors as one plain line in the window; never kill it."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        text = f"Something went wrong ({kind.__name__}: {exc}). The window keeps running."
+        print(f"rsiviz: {text}", file=sys.stderr)
+        with contextlib.suppress(RuntimeError):  # the window may already be gone
+            window.banner.show_message("error", text)
+
+    sys.excepthook = hook
+
+
+def _prepare(window: Any, until: float | None, units: str, lower: str) -> None:
+    window.plots.set_unit(units)
+    window.actions.units[units].setChecked(True)
+    window.plots.set_lower_mode(lower)
+    window.actions.lower[lower].setChecked(True)
+    if until is not None:
+        play_until(window, until)
+
+
+def play_until(window: Any, year: float) -> None:
+    """Play the real window up to ``year``, a few months per rendered frame."""
+    app = application()
+    ctl = window.controller
+    while not ctl.sim.done and ctl.sim.time < year - 1e-6:
+        months = round((year - ctl.sim.time) * 12)
+        ctl.advance(max(1, min(SCREENSHOT_CHUNK, months)))
+        app.processEvents()
+
+
+def run_window(scenario: Scenario, until: float | None, units: str, lower: str) -> int:
+    app = application()
+    window = create_main_window(scenario)
+    window.resize(*DEFAULT_SIZE)
+    window.show()
+    _prepare(window, until, units, lower)
+    return int(app.exec())
+
+
+def screenshot(
+    scenario: Scenario,
+    path: str,
+    size: tuple[int, int],
+    until: float | None,
+    units: str,
+    lower: str,
+) -> int:
+    """Play the window to ``until`` (default: the end), save ``window.grab()``, exit 0."""
+    if not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless: still a real render
+    app = application()
+    window = create_main_window(scenario)
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    end = scenario.params.start_year + scenario.params.years
+    _prepare(window, end if until is None else until, units, lower)
+    app.processEvents()
+    image = window.grab().toImage()
+    if (image.width(), image.height()) != size:
+        from PySide6.QtCore import Qt
+
+        image = image.scaled(
+            size[0],
+            size[1],
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    ok = image.save(path, "PNG")
+    window.close()
+    if not ok:
+        print(f"rsiviz: error: could not write the screenshot to {path}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,377 @@
+"""The controller: owns the simulation, its counterfactual and ghost, and all behaviour.
+
+Widgets emit intent signals; the controller acts and emits :class:`Snapshot` objects.
+Playback speed is in simulated months per second of wall time and never depends on the
+frame rate: each timer tick converts the wall time that really passed into months.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+
+from rsiviz.core.history import History
+from rsiviz.core.interventions import DevelopmentPause
+from rsiviz.core.params import SPEC_BY_NAME, ParameterError, Params
+from rsiviz.core.scenario import (
+    Scenario,
+    ScenarioError,
+    load_preset,
+    load_scenario,
+    save_scenario,
+)
+from rsiviz.core.simulation import Simulation
+from rsiviz.gui.units import clock_angles
+
+FRAME_MS = 16  # ~60 Hz; the simulated pace comes from elapsed wall time, not this
+DEFAULT_SPEED = 6.0  # simulated months per second
+SPEED_RANGE = (0.5, 120.0)
+MAX_FRAME_SECONDS = 0.25  # a stalled event loop must not make the run jump ahead
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What every view needs to draw one frame.
+
+    ``history`` rows ``0 .. view_month`` are shown; ``counterfactual`` is the same run
+    without the live development pauses (None when there are none); ``ghost`` is the
+    previous run before the last parameter change (None when there is none).
+    """
+
+    history: History
+    view_month: int
+    live_month: int
+    n_months: int
+    year: float
+    counterfactual: History | None
+    ghost: History | None
+    lab_names: tuple[str, ...]
+    playing: bool
+    clock_angle: float
+    doubling_months: float
+    multiplier: float
+    paused: bool
+    params: Params
+
+
+class Controller(QObject):
+    """Playback, development pauses, parameters and scenarios."""
+
+    snapshot_ready = Signal(object)  # Snapshot
+    playing_changed = Signal(bool)
+    speed_changed = Signal(float)
+    scenario_changed = Signal(object)  # Scenario
+    params_changed = Signal(object)  # Params, after a re-run with new values
+    message = Signal(str, str)  # level ("info" | "error"), plain text
+
+    def __init__(self, scenario: Scenario | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.scenario = scenario or Scenario(name="Default")
+        self.speed = DEFAULT_SPEED
+        self._carry = 0.0
+        self._live_pauses: list[DevelopmentPause] = []
+        self._pending: dict[str, Any] = {}
+        self.ghost: History | None = None
+        self.counterfactual: Simulation | None = None
+        self.sim = self._new_simulation()
+        self.view_month = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._wall = QElapsedTimer()
+        self._rerun_timer = QTimer(self)
+        self._rerun_timer.setSingleShot(True)
+        self._rerun_timer.setInterval(0)
+        self._rerun_timer.timeout.connect(self._on_rerun_timer_timeout)
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    @property
+    def live_pauses(self) -> tuple[DevelopmentPause, ...]:
+        return tuple(self._live_pauses)
+
+    def current_scenario(self) -> Scenario:
+        """The scenario that reproduces this run, development pauses pressed live included."""
+        return dataclasses.replace(
+            self.scenario, pauses=self.scenario.pauses + tuple(self._live_pauses)
+        )
+
+    def _new_simulation(self, live: bool = True) -> Simulation:
+        extra = tuple(self._live_pauses) if live else ()
+        sc = self.scenario
+        return Simulation(sc.params, sc.labs, sc.pauses + extra)
+
+    # -- playback -------------------------------------------------------------------------
+    def play(self) -> None:
+        if self.playing:
+            return
+        if self.sim.done:
+            self._restart()
+        self.view_month = self.sim.month
+        self._carry = 0.0
+        self._wall.start()
+        self._timer.start()
+        self.playing_changed.emit(True)
+        self.emit_snapshot()
+
+    def stop(self) -> None:
+        if not self.playing:
+            return
+        self._timer.stop()
+        self.playing_changed.emit(False)
+        self.emit_snapshot()
+
+    def toggle_play(self) -> None:
+        self.stop() if self.playing else self.play()
+
+    def step(self) -> None:
+        """One simulated month (stops playback first)."""
+        self.stop()
+        self.advance(1)
+
+    def reset(self) -> None:
+        """Back to the start of the scenario; drops live development pauses and ghosts."""
+        self.stop()
+        self._live_pauses.clear()
+        self.ghost = None
+        self._restart()
+
+    def _restart(self) -> None:
+        self.sim = self._new_simulation()
+        self.counterfactual = self._new_simulation(live=False) if self._live_pauses else None
+        self.view_month = 0
+        self._carry = 0.0
+        self.emit_snapshot()
+
+    def set_speed(self, months_per_second: float) -> None:
+        low, high = SPEED_RANGE
+        self.speed = float(min(high, max(low, months_per_second)))
+        self.speed_changed.emit(self.speed)
+
+    def tick(self, elapsed_seconds: float) -> int:
+        """Advance by the simulated months that ``elapsed_seconds`` of wall time are worth.
+
+        Fractions of a month carry over to the next tick. Returns the months advanced.
+        """
+        months = self._carry + min(max(elapsed_seconds, 0.0), MAX_FRAME_SECONDS) * self.speed
+        whole = int(months)
+        self._carry = months - whole
+        if whole:
+            self.advance(whole)
+        return whole
+
+    def advance(self, months: int) -> None:
+        """Advance the run (and its counterfactual) ``months`` months and show the result."""
+        self.sim.step(months)
+        if self.counterfactual is not None:
+            self.counterfactual.step(self.sim.month - self.counterfactual.month)
+        self.view_month = self.sim.month
+        if self.sim.done:
+            self.stop()
+        self.emit_snapshot()
+
+    def run_until(self, year: float) -> None:
+        """Advance month by month until calendar ``year`` (screenshots, tests)."""
+        target = round((year - self.sim.time) * 12)
+        if target > 0:
+            self.advance(min(target, self.sim.n_months - self.sim.month))
+
+    def scrub(self, month: int) -> None:
+        """Look back at month ``month`` of what has run (stops playback)."""
+        self.stop()
+        self.view_month = int(min(max(month, 0), self.sim.month))
+        self.emit_snapshot()
+
+    def _on_timer_timeout(self) -> None:
+        elapsed = self._wall.restart() / 1000.0
+        self.tick(elapsed)
+
+    # -- development pauses ---------------------------------------------------------------
+    def start_development_pause(
+        self,
+        months: float = 24.0,
+        release: str | None = None,
+        compliance: tuple[str, ...] | None = None,
+        until_oversight: bool = False,
+    ) -> bool:
+        """Start a coordinated development pause now; the run without it becomes a ghost."""
+        if self.sim.done:
+            self.message.emit(
+                "info",
+                "The run has ended: press Reset (R) to start again, "
+                "then start the development pause.",
+            )
+            return False
+        try:
+            pause = DevelopmentPause.at(
+                self.sim.time,
+                months=months,
+                release=release,
+                compliance=compliance,
+                until_oversight=until_oversight,
+                max_months=max(months, 1.0),
+            )
+        except ParameterError as exc:
+            self.message.emit("error", f"Development pause not started: {exc}")
+            return False
+        if self.counterfactual is None:
+            self.counterfactual = self.sim.fork()  # before schedule(): the run without it
+        self.sim.schedule(pause)
+        self._live_pauses.append(pause)
+        self.view_month = self.sim.month
+        self.message.emit("info", f"Development pause started in {self.sim.time:.1f}.")
+        self.emit_snapshot()
+        return True
+
+    def replay(self, live_pauses: tuple[DevelopmentPause, ...], month: int) -> None:
+        """Re-run from the start with these live development pauses, up to ``month``.
+
+        Stories use this to rebuild a beat exactly: the model is deterministic.
+        """
+        self.stop()
+        self._live_pauses = list(live_pauses)
+        self.ghost = None
+        self.sim = self._new_simulation()
+        self.counterfactual = self._new_simulation(live=False) if self._live_pauses else None
+        self._carry = 0.0
+        self.advance(max(0, min(month, self.sim.n_months)))
+
+    def add_scheduled_pause(self, pause: DevelopmentPause) -> None:
+        """Add a dated or conditional development pause to the scenario and re-run."""
+        self._set_scenario(
+            dataclasses.replace(self.scenario, pauses=self.scenario.pauses + (pause,))
+        )
+
+    def clear_scheduled_pauses(self) -> None:
+        self._live_pauses.clear()
+        self._set_scenario(dataclasses.replace(self.scenario, pauses=()))
+
+    def _set_scenario(self, scenario: Scenario) -> None:
+        """Re-run with a changed scenario: from the start if nothing has run yet."""
+        self.scenario = scenario
+        if self.sim.month == 0:
+            self._restart()
+        else:
+            self._rerun()
+
+    # -- parameters -----------------------------------------------------------------------
+    def set_param(self, name: str, value: float | str) -> None:
+        """Queue a parameter change; all changes in one event-loop turn re-run once."""
+        self._pending[name] = value
+        self._rerun_timer.start()
+
+    def reset_param(self, name: str) -> None:
+        self.set_param(name, SPEC_BY_NAME[name].default)
+
+    def reset_all_params(self) -> None:
+        self._pending.clear()
+        self._rerun_timer.stop()
+        self._apply_params(Params())
+
+    def flush(self) -> None:
+        """Apply queued parameter changes now (the 0-ms timer calls this)."""
+        self._rerun_timer.stop()
+        if not self._pending:
+            return
+        changes, self._pending = self._pending, {}
+        try:
+            params = self.scenario.params.replace(**changes)
+        except ParameterError as exc:
+            self.message.emit("error", f"Parameter not changed: {exc}")
+            self.scenario_changed.emit(self.scenario)  # put the controls back
+            return
+        self._apply_params(params)
+
+    def _on_rerun_timer_timeout(self) -> None:
+        self.flush()
+
+    def _apply_params(self, params: Params) -> None:
+        if params == self.scenario.params:
+            return
+        self.scenario = dataclasses.replace(self.scenario, params=params)
+        self._rerun()
+        self.params_changed.emit(params)
+
+    def _rerun(self) -> None:
+        """Re-run the whole future at once; the previous run stays on screen as a ghost."""
+        self.stop()
+        old = self.sim
+        old.run()
+        self.ghost = old.history
+        self.sim = self._new_simulation()
+        self.sim.run()
+        self.counterfactual = None
+        if self._live_pauses:
+            self.counterfactual = self._new_simulation(live=False)
+            self.counterfactual.run()
+        self.view_month = self.sim.month
+        self.emit_snapshot()
+
+    # -- scenarios ------------------------------------------------------------------------
+    def load(self, scenario: Scenario) -> None:
+        """Start a new scenario from its first month (no ghosts)."""
+        self.stop()
+        self.scenario = scenario
+        self._pending.clear()
+        self._live_pauses.clear()
+        self.ghost = None
+        self._restart()
+        self.scenario_changed.emit(scenario)
+
+    def load_preset(self, name: str) -> bool:
+        return self._load_with(load_preset, name)
+
+    def load_file(self, path: str) -> bool:
+        """Load a scenario file; a broken one is reported and the current run kept."""
+        return self._load_with(load_scenario, path)
+
+    def _load_with(self, loader: Any, what: str) -> bool:
+        try:
+            scenario = loader(what)
+        except ScenarioError as exc:
+            self.message.emit("error", f"Could not open the scenario: {exc}")
+            return False
+        self.load(scenario)
+        self.message.emit("info", f"Loaded scenario: {scenario.name}")
+        return True
+
+    def save_file(self, path: str) -> bool:
+        try:
+            save_scenario(self.current_scenario(), path)
+        except (OSError, ScenarioError) as exc:
+            self.message.emit("error", f"Could not save the scenario: {exc}")
+            return False
+        self.message.emit("info", f"Saved scenario to {path}")
+        return True
+
+    # -- snapshots ------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        h = self.sim.history
+        m = self.view_month
+        doubling = h.doubling_time_months()[: m + 1, 0]
+        return Snapshot(
+            history=h,
+            view_month=m,
+            live_month=self.sim.month,
+            n_months=self.sim.n_months,
+            year=float(h.years[m]),
+            counterfactual=None if self.counterfactual is None else self.counterfactual.history,
+            ghost=self.ghost,
+            lab_names=tuple(lab.name for lab in self.sim.labs),
+            playing=self.playing,
+            clock_angle=float(clock_angles(doubling)[-1]),
+            doubling_months=float(doubling[-1]),
+            multiplier=float(h.progress_multiplier()[m, 0]),
+            paused=bool(np.any(h.paused[m, 0])),
+            params=self.scenario.params,
+        )
+
+    def emit_snapshot(self) -> None:
+        self.snapshot_ready.emit(self.snapshot())

@@ -1,0 +1,352 @@
+"""The two linked plots: capability/potential/oversight above, gap or multiplier below.
+
+Every plot item is created once (in ``__init__``); a frame only calls ``setData`` and,
+when the data outgrow them, ``setYRange``. Auto-range is off: pyqtgraph's auto-range
+repaints twice per frame.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pyqtgraph as pg
+
+from rsiviz.core.history import History
+from rsiviz.gui.controller import Snapshot
+from rsiviz.gui.plot_items import GridLines, SpanMarks, UnitAxis, YearAxis, make_curve
+from rsiviz.gui.theme import OVERHANG_FILL, Theme
+from rsiviz.gui.units import (
+    AXIS_TITLES,
+    MILESTONES,
+    decimate,
+    level_to_axis,
+    multiplier_to_axis,
+    spans,
+)
+
+MAX_LABS = 5
+LOWER_MODES = {"gap": "Gap over oversight", "multiplier": "Progress multiplier"}
+
+
+class Plots(pg.GraphicsLayoutWidget):
+    """Capability (top) and gap / progress multiplier (bottom) on a linked time axis."""
+
+    def __init__(self, theme: Theme, parent: object = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.unit = "oom"
+        self.lower_mode = "gap"
+        self.snapshot: Snapshot | None = None
+        self.show_counterfactual = True
+        self._y_ranges: dict[str, tuple[float, float]] = {}
+        self._ghost_key: tuple | None = None
+        self._ghost_vals: tuple[list, list] = ([], [])
+        self.setBackground("w")
+        self.top = self.addPlot(
+            row=0, col=0, axisItems={"left": UnitAxis("oom"), "bottom": YearAxis("bottom")}
+        )
+        self.bottom = self.addPlot(
+            row=1, col=0, axisItems={"left": UnitAxis("gap"), "bottom": YearAxis("bottom")}
+        )
+        self.ci.layout.setRowStretchFactor(0, 3)
+        self.ci.layout.setRowStretchFactor(1, 2)
+        self.bottom.setXLink(self.top)
+        for plot in (self.top, self.bottom):
+            plot.disableAutoRange()
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+        self.grids = [
+            GridLines(plot, name) for plot in (self.top, self.bottom) for name in ("left", "bottom")
+        ]
+        self._make_top_items()
+        self._make_bottom_items()
+        self.apply_theme()
+
+    # -- construction -----------------------------------------------------------------
+    def _make_top_items(self) -> None:
+        top = self.top
+        self.ghost_cap = make_curve(top)
+        self.cf_cap = make_curve(top)
+        self.cf_over = make_curve(top)
+        self.potential = make_curve(top)
+        self.frontier = make_curve(top)
+        self.overhang = pg.FillBetweenItem(self.frontier, self.potential, brush=OVERHANG_FILL)
+        self.overhang.setZValue(-10)
+        top.addItem(self.overhang)
+        self.oversight = make_curve(top)
+        self.labs = [make_curve(top) for _ in range(MAX_LABS)]
+        self.top_spans = SpanMarks(top, label_ends=True)
+        # Bottom right: the curves rise to the upper left of it, so it hides nothing.
+        self.legend = top.addLegend(offset=(-10, -10))
+        self._legend_items = [
+            (self.frontier, "Capability (frontier)"),
+            (self.potential, "Potential (shaded: overhang)"),
+            (self.oversight, "Oversight"),
+            (self.cf_cap, "Without the development pause"),
+            (self.ghost_cap, "Previous run"),
+        ]
+
+    def _make_bottom_items(self) -> None:
+        bottom = self.bottom
+        self.ghost_low = make_curve(bottom)
+        self.cf_low = make_curve(bottom)
+        self.low = make_curve(bottom)
+        self.zero = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
+        bottom.addItem(self.zero, ignoreBounds=True)
+        self.milestones = []
+        for value, text in MILESTONES:
+            line = pg.InfiniteLine(
+                pos=float(np.log10(value)),
+                angle=0,
+                movable=False,
+                label=text,
+                labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]},
+            )
+            bottom.addItem(line, ignoreBounds=True)
+            line.hide()  # shown with the progress multiplier only
+            self.milestones.append(line)
+        self.bottom_spans = SpanMarks(bottom, label_ends=False)
+        self.bottom.setLabel("bottom", "Year")
+
+    # -- appearance ---------------------------------------------------------------------
+    def apply_theme(self) -> None:
+        """(Re)apply pens and fonts after a UI-scale or screen change."""
+        t = self.theme
+        self.frontier.setPen(t.pen("capability", 1.4))
+        self.potential.setPen(t.pen("potential", 1.0))
+        self.oversight.setPen(t.pen("oversight", 1.2))
+        self.cf_cap.setPen(t.pen("counterfactual", 1.0))
+        self.cf_over.setPen(t.make_pen("#1b6b52", t.pen("counterfactual").style(), 0.8))
+        self.ghost_cap.setPen(t.pen("ghost", 1.0, alpha=110))
+        for i, curve in enumerate(self.labs):
+            curve.setPen(t.lab_pen(i + 1, 0.8))
+        low_role = "gap" if self.lower_mode == "gap" else "multiplier"
+        self.low.setPen(t.pen(low_role, 1.3))
+        self.cf_low.setPen(t.pen("counterfactual", 1.0))
+        self.ghost_low.setPen(t.pen("ghost", 1.0, alpha=110))
+        self.zero.setPen(t.pen("now", 0.4))
+        for line in self.milestones:
+            line.setPen(t.pen("milestone", 0.6))
+            line.label.setFont(t.font(0.8))
+            line.label.setColor("#444444")
+        for marks in (self.top_spans, self.bottom_spans):
+            marks.restyle(t, t.point_size())
+        for grid in self.grids:
+            grid.restyle(t)
+        self._style_axes()
+        self._rebuild_legend()
+
+    def _style_axes(self) -> None:
+        t = self.theme
+        label_style = {"font-size": f"{t.point_size(1.05):.0f}pt", "color": "#111"}
+        for plot in (self.top, self.bottom):
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setTickFont(t.font(0.95))
+                axis.setPen(pg.mkPen("#222", width=max(1.0, t.line_width(0.4))))
+                axis.setTextPen("#111")
+                axis.setStyle(tickLength=int(8 * t.scale), tickTextOffset=int(6 * t.scale))
+        width = self._left_axis_width()
+        for plot in (self.top, self.bottom):
+            plot.getAxis("left").setWidth(width)  # equal widths keep the x axes aligned
+        self.top.getAxis("bottom").setStyle(showValues=False)  # the lower plot has the years
+        self.top.setLabel("left", AXIS_TITLES[self.unit], **label_style)
+        self.bottom.setLabel("left", LOWER_MODES[self.lower_mode], **label_style)
+        self.bottom.setLabel("bottom", "Year", **label_style)
+
+    def _left_axis_width(self) -> int:
+        """Room for the longest tick label of either plot, plus the axis title."""
+        from PySide6.QtGui import QFontMetrics
+
+        longest = {"oom": "+15 OOM", "metr": "300 million work-years", "multiplier": "2,000x"}
+        samples = [longest[self.unit], "+5 OOM" if self.lower_mode == "gap" else "2,000x"]
+        tick = QFontMetrics(self.theme.font(0.95))
+        title = QFontMetrics(self.theme.font(1.05))
+        return int(
+            max(tick.horizontalAdvance(s) for s in samples)
+            + 1.6 * title.height()
+            + 24 * self.theme.scale
+        )
+
+    def _rebuild_legend(self) -> None:
+        self.legend.clear()
+        self.legend.setLabelTextSize(f"{self.theme.point_size(0.9):.0f}pt")
+        self.legend.setLabelTextColor("#111111")
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        items = list(self._legend_items)
+        snap = self.snapshot
+        if snap is None or snap.counterfactual is None:
+            items = [it for it in items if it[0] is not self.cf_cap]
+        if snap is None or snap.ghost is None:
+            items = [it for it in items if it[0] is not self.ghost_cap]
+        if self.snapshot is not None and len(self.snapshot.lab_names) > 1:
+            items[1:1] = [(c, n) for c, n in zip(self.labs, self.snapshot.lab_names, strict=False)]
+        if self.unit == "multiplier":
+            items = [it for it in items if it[0] not in (self.potential, self.oversight)]
+        for item, name in items:
+            self.legend.addItem(item, name)
+
+    def set_unit(self, unit: str) -> None:
+        self.unit = unit
+        self.top.getAxis("left").unit = unit
+        self._y_ranges.pop("top", None)
+        for item in (self.potential, self.oversight, self.overhang, self.cf_over):
+            item.setVisible(unit != "multiplier")
+        self.apply_theme()
+        self.redraw()
+
+    def set_lower_mode(self, mode: str) -> None:
+        self.lower_mode = mode
+        self.bottom.getAxis("left").unit = mode
+        self._y_ranges.pop("bottom", None)
+        self.zero.setVisible(mode == "gap")
+        for line in self.milestones:
+            line.setVisible(mode == "multiplier")
+        self.apply_theme()
+        self.redraw()
+
+    # -- per frame ----------------------------------------------------------------------
+    def show_snapshot(self, snap: Snapshot) -> None:
+        if not self.show_counterfactual and snap.counterfactual is not None:
+            snap = dataclasses.replace(snap, counterfactual=None)  # hidden (stories)
+        old = self.snapshot
+        labs_changed = (
+            old is None
+            or old.lab_names != snap.lab_names
+            or (old.counterfactual is None) != (snap.counterfactual is None)
+            or (old.ghost is None) != (snap.ghost is None)
+        )
+        if old is None or old.history is not snap.history:
+            self._y_ranges.clear()  # a new run: fit its own range
+        self.snapshot = snap
+        if labs_changed:
+            self._rebuild_legend()
+        self.redraw()
+
+    def redraw(self) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        h = snap.history
+        t0 = float(h.years[0])
+        x_range = (t0, float(h.years[-1]))
+        if self._y_ranges.get("x") != x_range:
+            self._y_ranges["x"] = x_range
+            self.top.setXRange(*x_range, padding=0.0)
+            self.refresh_grid()
+        rows = snap.view_month + 1
+        max_points = max(64, 2 * int(self.width()))
+        series = self._top_series(h, rows)
+        top_vals = self._set(self.frontier, h.years[:rows], series["frontier"], max_points)
+        for i, curve in enumerate(self.labs):
+            lab = series["labs"][:, i] if i < series["labs"].shape[1] else None
+            curve.setVisible(lab is not None and len(snap.lab_names) > 1)
+            if lab is not None and curve.isVisible():
+                self._set(curve, h.years[:rows], lab, max_points)
+        if self.unit != "multiplier":
+            top_vals += self._set(self.potential, h.years[:rows], series["potential"], max_points)
+            top_vals += self._set(self.oversight, h.years[:rows], series["oversight"], max_points)
+        top_vals += self._others(h, snap, rows, max_points)
+        self._fit_y("top", self.top, top_vals)
+        marks = spans(h.years[:rows], h.any_paused()[:rows, 0])
+        self.top_spans.show(marks)
+        self.bottom_spans.show(marks)
+
+    def _others(self, h: History, snap: Snapshot, rows: int, max_points: int) -> list:
+        """Counterfactual and ghost curves, and the lower plot; returns top y values."""
+        vals: list = []
+        low_vals: list = []
+        low_vals += self._set(self.low, h.years[:rows], self._lower(h, rows), max_points)
+        for hist, cap, over, low, n in (
+            (snap.counterfactual, self.cf_cap, self.cf_over, self.cf_low, rows),
+            (snap.ghost, self.ghost_cap, None, self.ghost_low, None),
+        ):
+            for item in (cap, over, low):
+                if item is not None:
+                    item.setVisible(
+                        hist is not None and (item is not over or self.unit != "multiplier")
+                    )
+            if hist is None:
+                continue
+            n = hist.length if n is None else min(n, hist.length)
+            key = (hist, n, self.unit, self.lower_mode, max_points)  # holds hist: no id reuse
+            if cap is self.ghost_cap and key == self._ghost_key:
+                vals += self._ghost_vals[0]  # unchanged: setData would repaint the plot
+                low_vals += self._ghost_vals[1]
+                continue
+            series = self._top_series(hist, n)
+            top = self._set(cap, hist.years[:n], series["frontier"], max_points)
+            if over is not None and self.unit != "multiplier":
+                top += self._set(over, hist.years[:n], series["oversight"], max_points)
+            low = self._set(low, hist.years[:n], self._lower(hist, n), max_points)
+            vals += top
+            low_vals += low
+            if cap is self.ghost_cap:
+                self._ghost_key, self._ghost_vals = key, (top, low)
+        self._fit_y("bottom", self.bottom, low_vals)
+        return vals
+
+    def _top_series(self, h: History, rows: int) -> dict[str, np.ndarray]:
+        """Top-plot series for member 0 in the current unit: frontier (T,), labs (T, L)."""
+        if self.unit == "multiplier":
+            return {
+                "frontier": multiplier_to_axis(h.progress_multiplier()[:rows, 0]),
+                "labs": multiplier_to_axis(h.progress_multiplier(lab_axis=True)[:rows, 0]),
+            }
+        from rsiviz.core.calibration import metr_horizon_at_start
+
+        h0 = metr_horizon_at_start(float(h.years[0]))
+        e_h = float(np.ravel(h.k.e_h)[0])
+
+        def conv(a: np.ndarray) -> np.ndarray:
+            return level_to_axis(self.unit, a, h0, e_h)
+
+        return {
+            "frontier": conv(h.capability()[:rows, 0]),
+            "labs": conv(h.c[:rows, 0, :]),
+            "potential": conv(h.potential()[:rows, 0]),
+            "oversight": conv(h.oversight()[:rows, 0]),
+        }
+
+    def _lower(self, h: History, rows: int) -> np.ndarray:
+        if self.lower_mode == "gap":
+            return h.gap()[:rows, 0]
+        return multiplier_to_axis(h.progress_multiplier()[:rows, 0])
+
+    @staticmethod
+    def _set(curve: pg.PlotCurveItem, x: np.ndarray, y: np.ndarray, max_points: int) -> list:
+        xs, ys = decimate(x, np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0), max_points)
+        curve.setData(xs, ys, skipFiniteCheck=True)
+        return [float(ys.min()), float(ys.max())] if len(ys) else []
+
+    def _fit_y(self, key: str, plot: pg.PlotItem, values: list) -> None:
+        """Grow-only y range in whole steps, so the axes do not jitter every frame."""
+        if not values:
+            return
+        lo, hi = min(values), max(values)
+        step = 1.0
+        if key == "bottom" and self.lower_mode == "multiplier":
+            lo, hi = min(lo, 0.0), max(hi, np.log10(30.0))  # 1x and the 25x milestone
+            step = 0.5
+        lo, hi = np.floor(lo / step - 0.25) * step, np.ceil(hi / step + 0.25) * step
+        old = self._y_ranges.get(key)
+        if old is not None:
+            lo, hi = min(lo, old[0]), max(hi, old[1])
+        if old != (lo, hi):
+            self._y_ranges[key] = (lo, hi)
+            plot.setYRange(lo, hi, padding=0.0)
+            self.refresh_grid()
+
+    def refresh_grid(self) -> None:
+        for grid in getattr(self, "grids", ()):  # resizeEvent comes during __init__
+            grid.refresh()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self.refresh_grid()  # the number of ticks depends on the size
+
+    def reset_ranges(self) -> None:
+        self._y_ranges.clear()
+        self.redraw()

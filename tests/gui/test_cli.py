@@ -1,0 +1,95 @@
+"""The window's command line: scripted screenshots and clear errors (subprocesses)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+OFFSCREEN = {"QT_QPA_PLATFORM": "offscreen"}
+
+
+def test_screenshot_has_requested_size(run_app, tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    result = run_app(
+        [
+            "--preset",
+            "pause_2028_instant",
+            "--until",
+            "2031",
+            "--screenshot",
+            str(out),
+            "--size",
+            "1280x720",
+        ],
+        OFFSCREEN,
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert not image.isNull()
+    assert (image.width(), image.height()) == (1280, 720)
+
+
+def test_screenshot_default_size_with_set_and_pause(run_app, tmp_path: Path) -> None:
+    out = tmp_path / "default.png"
+    result = run_app(
+        [
+            "--set",
+            "software_returns=2",
+            "--pause",
+            "2029:12:gradual",
+            "--until",
+            "2032",
+            "--screenshot",
+            str(out),
+        ],
+        OFFSCREEN,
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1920, 1080)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--frobnicate"], "unrecognized arguments"),
+        (["--set", "nope=1"], "nope"),
+        (["--set", "software_returns=99"], "software_returns"),
+        (["--pause", "2028"], "START:MONTHS"),
+        (["--size", "huge", "--screenshot", "x.png"], "--size"),
+        (["--until", "soon"], "--until"),
+        (["--preset", "no_such_preset"], "no_such_preset"),
+        (["--preset", "status_quo", "--scenario", "x.toml"], "either"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(run_app, args: list[str], needle: str) -> None:
+    result = run_app(args, OFFSCREEN, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert needle in lines[0]
+
+
+def test_broken_scenario_file_exits_2_with_its_message(run_app, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.toml"
+    bad.write_text("[params]\nsoftware_returns = -3\n")
+    result = run_app(
+        ["--scenario", str(bad), "--screenshot", str(tmp_path / "x.png")], OFFSCREEN, timeout=60
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "broken.toml" in result.stderr and "software_returns" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_self_test_is_dispatched(monkeypatch) -> None:
+    import rsiviz.gui.selftest as selftest
+    from rsiviz.gui.app import main
+
+    seen = []
+    monkeypatch.setattr(selftest, "run_self_test", lambda path: seen.append(path) or 0)
+    assert main(["--self-test", "--self-test-result", "out.json"]) == 0
+    assert seen == ["out.json"]

@@ -1,0 +1,191 @@
+"""The controller's behaviour, driven by explicit elapsed times (no wall clock)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rsiviz.core.interventions import DevelopmentPause
+from rsiviz.core.scenario import load_preset
+from rsiviz.gui.controller import Controller
+
+
+def test_tick_converts_wall_time_to_months_independent_of_frame_rate(controller) -> None:
+    controller.set_speed(12.0)  # 12 simulated months per second
+    for _ in range(60):  # 60 frames of 1/60 s
+        controller.tick(1 / 60)
+    fine = controller.sim.month
+    other = Controller()
+    other.set_speed(12.0)
+    for _ in range(4):  # 4 frames of 1/4 s: same wall time, fewer frames
+        other.tick(0.25)
+    assert fine == other.sim.month == 12
+
+
+def test_fractional_months_carry_over(controller) -> None:
+    controller.set_speed(2.0)
+    assert controller.tick(0.2) == 0
+    assert controller.tick(0.2) == 0
+    assert controller.tick(0.2) == 1
+    assert controller.sim.month == 1
+
+
+def test_a_stalled_loop_does_not_jump_the_run(controller) -> None:
+    controller.set_speed(12.0)
+    controller.tick(30.0)
+    assert controller.sim.month <= 3
+
+
+def test_play_stop_and_end_of_run(controller, qtbot) -> None:
+    with qtbot.waitSignal(controller.playing_changed):
+        controller.play()
+    assert controller.playing
+    controller.stop()
+    assert not controller.playing
+    controller.play()
+    controller.advance(10_000)
+    assert controller.sim.done and not controller.playing
+    controller.play()  # Play at the end starts the run again
+    assert controller.sim.month == 0 and controller.playing
+    controller.stop()
+
+
+def test_step_and_reset(controller) -> None:
+    controller.step()
+    controller.step()
+    assert controller.sim.month == 2
+    controller.reset()
+    assert controller.sim.month == 0 and controller.view_month == 0
+
+
+def test_scrub_looks_back_without_changing_the_run(controller, qtbot) -> None:
+    controller.advance(24)
+    with qtbot.waitSignal(controller.snapshot_ready) as blocker:
+        controller.scrub(6)
+    snap = blocker.args[0]
+    assert snap.view_month == 6 and snap.live_month == 24
+    assert snap.year == pytest.approx(controller.sim.history.years[6])
+    controller.scrub(999)
+    assert controller.view_month == 24
+
+
+def test_development_pause_freezes_capability_and_keeps_counterfactual(controller) -> None:
+    controller.advance(24)
+    c_now = controller.sim.history.capability()[-1, 0]
+    assert controller.start_development_pause(months=12, release="instant")
+    controller.advance(6)
+    snap = controller.snapshot()
+    assert snap.paused
+    assert controller.sim.history.capability()[-1, 0] == pytest.approx(c_now)
+    cf = snap.counterfactual
+    assert cf is not None and cf.length == controller.sim.history.length
+    assert cf.capability()[-1, 0] > c_now + 0.1  # the run without the pause kept going
+    assert not np.isfinite(snap.doubling_months)
+    angle = snap.clock_angle
+    controller.advance(3)
+    assert controller.snapshot().clock_angle == pytest.approx(angle)  # clock stopped
+
+
+def test_clock_spins_while_capability_grows(controller) -> None:
+    controller.advance(12)
+    a1 = controller.snapshot().clock_angle
+    controller.advance(12)
+    a2 = controller.snapshot().clock_angle
+    assert 0 < a1 < a2
+
+
+def test_development_pause_after_the_end_is_refused(controller, qtbot) -> None:
+    controller.advance(10_000)
+    with qtbot.waitSignal(controller.message) as blocker:
+        assert not controller.start_development_pause()
+    assert "Reset" in blocker.args[1]
+
+
+def test_parameter_changes_coalesce_into_one_rerun_with_ghost(controller, qtbot) -> None:
+    controller.advance(12)
+    before = controller.sim.history
+    runs = []
+    controller.snapshot_ready.connect(lambda s: runs.append(s))
+    for value in (1.0, 1.1, 1.3, 1.5):  # a drag: many moves in one event-loop turn
+        controller.set_param("software_returns", value)
+    assert controller.scenario.params.software_returns == 1.2  # not yet
+    qtbot.waitUntil(lambda: controller.scenario.params.software_returns == 1.5, timeout=5000)
+    assert len(runs) == 1
+    snap = runs[0]
+    assert snap.ghost is before and snap.ghost.length == before.years.size
+    assert controller.sim.done  # the whole future, at once
+    assert snap.history.capability()[-1, 0] != pytest.approx(before.capability()[-1, 0])
+
+
+def test_reset_param_and_reset_all(controller) -> None:
+    controller.set_param("software_returns", 2.0)
+    controller.set_param("compute_growth", 1.0)
+    controller.flush()
+    controller.reset_param("software_returns")
+    controller.flush()
+    assert controller.scenario.params.software_returns == 1.2
+    assert controller.scenario.params.compute_growth == 1.0
+    controller.reset_all_params()
+    assert controller.scenario.params.compute_growth == 0.663
+
+
+def test_bad_parameter_is_reported(controller, qtbot) -> None:
+    controller.set_param("software_returns", 99.0)
+    with qtbot.waitSignal(controller.message) as blocker:
+        controller.flush()
+    assert blocker.args[0] == "error" and "software_returns" in blocker.args[1]
+
+
+def test_broken_file_is_reported_and_run_untouched(controller, qtbot, tmp_path: Path) -> None:
+    controller.advance(30)
+    sim = controller.sim
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[params]\nsoftware_returns = 'lots'\n")
+    with qtbot.waitSignal(controller.message) as blocker:
+        assert not controller.load_file(str(bad))
+    assert blocker.args[0] == "error"
+    assert "bad.toml" in blocker.args[1] and "software_returns" in blocker.args[1]
+    assert "Traceback" not in blocker.args[1]
+    assert controller.sim is sim and sim.month == 30
+
+
+def test_save_and_load_round_trip_keeps_live_pauses(controller, tmp_path: Path) -> None:
+    controller.set_param("full_automation_speedup", 16.0)
+    controller.flush()
+    controller.reset()
+    controller.advance(18)
+    controller.start_development_pause(months=6)
+    path = tmp_path / "run.toml"
+    assert controller.save_file(str(path))
+    fresh = Controller()
+    assert fresh.load_file(str(path))
+    assert fresh.scenario.params.full_automation_speedup == 16.0
+    assert len(fresh.scenario.pauses) == 1
+    fresh.advance(40)
+    controller.advance(22)
+    np.testing.assert_allclose(fresh.sim.history.capability(), controller.sim.history.capability())
+
+
+def test_presets_load(controller) -> None:
+    assert controller.load_preset("race_one_lab_defects")
+    assert len(controller.snapshot().lab_names) == 3
+    assert not controller.load_preset("no_such_preset")
+
+
+def test_scheduled_condition_pause(controller) -> None:
+    controller.add_scheduled_pause(
+        DevelopmentPause(trigger="condition", metric="gap", threshold=0.5, months=12)
+    )
+    controller.advance(10_000)
+    assert controller.sim.history.any_paused().any()
+    controller.clear_scheduled_pauses()
+    assert not controller.sim.history.any_paused().any()
+
+
+def test_race_snapshot_has_lab_curves() -> None:
+    ctl = Controller(load_preset("race_one_lab_defects"))
+    ctl.advance(36)
+    snap = ctl.snapshot()
+    assert snap.history.c[: snap.view_month + 1].shape[2] == 3
