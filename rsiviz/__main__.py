@@ -10,6 +10,10 @@ from rsiviz.cli import SUBCOMMANDS
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "export":  # rendering needs Qt: the GUI package, imported lazily
+        from rsiviz.gui.export_cli import main as export_main
+
+        return export_main(args[1:])
     if args and (args[0] in SUBCOMMANDS or args[0] in ("-h", "--help", "--version")):
         from rsiviz.cli.main import run_cli
 

@@ -239,10 +239,6 @@ COMMANDS = {
 
 def run_cli(argv: Sequence[str]) -> int:
     argv = list(argv)
-    if argv and argv[0] == "export":  # rendering needs Qt: handed to the GUI package lazily
-        from rsiviz.gui.export_cli import main as export_main
-
-        return export_main(argv[1:])
     try:
         args = _parser().parse_args(argv)
         COMMANDS[args.command](args)

@@ -41,7 +41,8 @@ class Distribution:
         u = rng.random(n)
         if self.kind == "uniform":
             return np.asarray(self.low + (self.high - self.low) * u, dtype=float)
-        return np.exp(np.log(self.low) + (np.log(self.high) - np.log(self.low)) * u)
+        span = np.log(self.high) - np.log(self.low)
+        return np.asarray(np.exp(np.log(self.low) + span * u), dtype=float)
 
 
 # The uncertainties the literature gives ranges for (Forethought's, converted to our units).

@@ -35,7 +35,7 @@ def test_forethought_replication() -> None:
     res = replicate_forethought(5000, seed=0)
     # MODEL.md asks for the paper's 60% / 20% within 5 points. The continuous model gives
     # ~54% / ~16%, as does an independent per-doubling simulation of the paper's set-up
-    # (see docs/MODEL_NOTES.md); we hold it to 7 points and record the shortfall.
+    # (README, "Literature checks"); we hold it to 7 points and record the shortfall.
     assert abs(res.p_3_years - FORETHOUGHT_PAPER["p_3_years_in_12_months"]) <= 0.07
     assert abs(res.p_10_years - FORETHOUGHT_PAPER["p_10_years_in_12_months"]) <= 0.05
     again = replicate_forethought(5000, seed=0)
