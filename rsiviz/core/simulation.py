@@ -14,6 +14,7 @@ import numpy as np
 from rsiviz.core.history import History
 from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
 from rsiviz.core.model import (
+    LN10,
     Constants,
     FloatArray,
     Rates,
@@ -32,6 +33,10 @@ from rsiviz.core.pauses import PauseBook
 MAX_MOVE = 0.25
 # Largest change of log10(software rate) within one step (the integrator's accuracy knob).
 MAX_LOG_RATE_CHANGE = 0.1
+# Near the software ceiling, a step covers at most this share of the remaining distance,
+# unless that distance is below CEILING_ABS OOM.
+CEILING_FRACTION = 0.3
+CEILING_ABS = 0.002
 # A month never takes more sub-steps than this, so the window can never hang; at the
 # MAX_MOVE above the bound is reached only after 400 OOM of movement in one month.
 MAX_SUBSTEPS = 20_000
@@ -191,11 +196,23 @@ class Simulation:
         dv = np.where(v < k.v_max, _flat(k.g_v) * (1.0 + _flat(k.sigma) * m) * ctl.boost, 0.0)
         speed = np.maximum(np.maximum(r.dh, ds).max(axis=1), np.maximum(dc.max(axis=1), dv))
         # Growth of log10(ds/dt) per year, through s (kappa ds) and through time (tau).
-        # A negative kappa (the stiff approach to the software ceiling) needs no limit:
-        # log_linear_increment follows it stably at any step size.
         drift = (np.maximum(r.kappa, 0.0) * r.ds_own + r.tau).max(axis=1)
         limit = np.minimum(MAX_MOVE / (speed + 1e-12), MAX_LOG_RATE_CHANGE / (drift + 1e-12))
-        return np.asarray(limit, dtype=float)[:, None]
+        return np.asarray(np.minimum(limit, self._ceiling_limit(r, s)), dtype=float)[:, None]
+
+    def _ceiling_limit(self, r: Rates, s: FloatArray) -> FloatArray:
+        """(N,) step that moves s at most CEILING_FRACTION of its distance to the ceiling.
+
+        Near the ceiling kappa ~ -k_b / (s_max - s) changes fast, so the log-linear step
+        (which holds kappa fixed) is accurate only over a fraction of that distance. Within
+        CEILING_ABS OOM of the ceiling no limit applies: nothing visible can change there.
+        """
+        neg = np.maximum(-r.kappa, 1e-12)
+        room = np.maximum(CEILING_FRACTION * (ceilings(self.k)[1] - s), CEILING_ABS)
+        # inverse of log_linear_increment for kappa < 0 and tau = 0
+        with np.errstate(over="ignore"):  # an infinite limit is no limit
+            dt = np.expm1(np.minimum(neg * room, 300.0) * LN10) / (neg * LN10 * r.ds_own + 1e-300)
+        return np.asarray(np.where(r.kappa < 0, dt, np.inf).min(axis=1), dtype=float)
 
 
 def _member_count(overrides: dict[str, FloatArray] | None, members: int | None) -> int:
