@@ -22,15 +22,8 @@ from rsiviz.core.resources import ResourceError
 from rsiviz.core.scenario import Scenario, ScenarioError
 
 EXIT_USAGE = 2
-ENSEMBLE_COLUMNS = (
-    "capability",
-    "oversight",
-    "gap",
-    "automation",
-    "progress_multiplier",
-    "doubling_time_months",
-    "metr_horizon_minutes",
-)
+# the time-series columns that vary across members
+ENSEMBLE_COLUMNS = tuple(c for c in COLUMNS if c not in ("year", "potential", "paused"))
 PERCENTILES = (5, 25, 50, 75, 95)
 
 
