@@ -96,14 +96,21 @@ def _fine_reference(params: Params, move: float) -> dict[str, list[float]]:
     fine = reference_run(params, max_move=move)
     out = dict(fine)
     for key in ("c", "v"):
-        out[key] = [2.0 * f - c if abs(f - c) < 0.1 else f
-                    for f, c in zip(fine[key], coarse[key], strict=True)]
+        out[key] = [
+            2.0 * f - c if abs(f - c) < 0.1 else f
+            for f, c in zip(fine[key], coarse[key], strict=True)
+        ]
     return out
 
 
-def accuracy(overrides: dict[str, np.ndarray], members: list[int],
-             vec_c: np.ndarray, vec_v: np.ndarray, scalar_move: float,
-             fine_move: float) -> dict[str, Any]:
+def accuracy(
+    overrides: dict[str, np.ndarray],
+    members: list[int],
+    vec_c: np.ndarray,
+    vec_v: np.ndarray,
+    scalar_move: float,
+    fine_move: float,
+) -> dict[str, Any]:
     """Errors of the vectorised model and of the scalar loop against a fine reference."""
     vec_err, sca_err, left_out = [], [], 0
     for i in members:
@@ -149,36 +156,43 @@ def main(argv: list[str] | None = None) -> int:
     fine_move = 5e-4 if quick else FINE_MAX_MOVE
 
     info = machine()
-    print("rsiviz core benchmark" + (" (--quick: sizes reduced, targets not comparable)"
-                                     if quick else ""))
-    print(f"machine: nproc={info['nproc']} usable={info['usable_cpus']} "
-          f"python={info['python']} numpy={info['numpy']} load(1min)={info['loadavg_1min']}")
+    print(
+        "rsiviz core benchmark"
+        + (" (--quick: sizes reduced, targets not comparable)" if quick else "")
+    )
+    print(
+        f"machine: nproc={info['nproc']} usable={info['usable_cpus']} "
+        f"python={info['python']} numpy={info['numpy']} load(1min)={info['loadavg_1min']}"
+    )
     print(f"         {info['platform']}")
     print(f"timings: best of {reps} repeats (single run: best of {run_reps})\n")
 
     rows: list[dict[str, Any]] = []
 
-    def row(name: str, value: float, unit: str, target: str,
-            ok: bool | None) -> None:
+    def row(name: str, value: float, unit: str, target: str, ok: bool | None) -> None:
         verdict = "-" if quick or ok is None else ("PASS" if ok else "MISS")
-        rows.append({"name": name, "value": value, "unit": unit, "target": target,
-                     "verdict": verdict})
+        rows.append(
+            {"name": name, "value": value, "unit": unit, "target": target, "verdict": verdict}
+        )
         print(f"{name:<52} {value:>10.3f} {unit:<3} target {target:<9} {verdict}")
 
     Simulation().run()  # warm-up (imports, caches)
     t_run = best_of(lambda: Simulation().run(), run_reps)
-    row("default 12-year run, Simulation().run()", t_run * 1e3, "ms", "<= 5 ms",
-        t_run * 1e3 <= 5.0)
+    row("default 12-year run, Simulation().run()", t_run * 1e3, "ms", "<= 5 ms", t_run * 1e3 <= 5.0)
 
     t_fore = best_of(lambda: replicate_forethought(draws, 0), reps)
-    row(f"Forethought ensemble, replicate_forethought({draws}, 0)", t_fore, "s", "<= 1 s",
-        t_fore <= 1.0)
+    row(
+        f"Forethought ensemble, replicate_forethought({draws}, 0)",
+        t_fore,
+        "s",
+        "<= 1 s",
+        t_fore <= 1.0,
+    )
 
     xs = ("software_returns", grid_values("software_returns", 0.4, 3.6, grid))
     ys = ("full_automation_speedup", grid_values("full_automation_speedup", 2.0, 32.0, grid))
     t_sweep = best_of(lambda: sweep(Scenario(), xs, "peak_gap", ys), reps)
-    row(f"{grid} x {grid} sweep of full runs (peak_gap)", t_sweep, "s", "<= 3 s",
-        t_sweep <= 3.0)
+    row(f"{grid} x {grid} sweep of full runs (peak_gap)", t_sweep, "s", "<= 3 s", t_sweep <= 3.0)
 
     # -- vectorised ensemble vs the scalar loop ------------------------------------------
     overrides = sample_overrides(DEFAULT_DISTRIBUTIONS, n_ens, 0)
@@ -200,33 +214,53 @@ def main(argv: list[str] | None = None) -> int:
     t_scalar = per_run * n_ens
     ratio = t_scalar / t_vec
     row(f"vectorised ensemble, {n_ens} draws x 12 years", t_vec, "s", "-", None)
-    row(f"scalar loop, {n_ens} x reference_run (scaled from {n_scalar})", t_scalar, "s",
-        "-", None)
+    row(f"scalar loop, {n_ens} x reference_run (scaled from {n_scalar})", t_scalar, "s", "-", None)
     row("speed-up, vectorised over scalar loop", ratio, "x", ">= 30x", ratio >= 30.0)
-    print(f"\n  scalar loop: reference_run(max_move={SCALAR_MAX_MOVE}), forward Euler; timed on "
-          f"the first {n_scalar} of the {n_ens} draws ({per_run * 1e3:.1f} ms per run), "
-          f"scaled per run to {n_ens}")
+    print(
+        f"\n  scalar loop: reference_run(max_move={SCALAR_MAX_MOVE}), forward Euler; timed on "
+        f"the first {n_scalar} of the {n_ens} draws ({per_run * 1e3:.1f} ms per run), "
+        f"scaled per run to {n_ens}"
+    )
     verdict = "-" if quick else ("PASS" if ratio >= 30.0 else "MISS")
-    print(f"  vectorised ensemble is {ratio:.0f} times faster than the scalar loop "
-          f"(target >= 30x) {verdict}")
+    print(
+        f"  vectorised ensemble is {ratio:.0f} times faster than the scalar loop "
+        f"(target >= 30x) {verdict}"
+    )
 
     hist = holder["hist"]
-    acc = accuracy(overrides, list(range(n_acc)), hist.c[:, :, 0], hist.v,
-                   SCALAR_MAX_MOVE, fine_move)
-    print(f"\n  accuracy on {acc['members_checked']} draws, |c - c_fine| and |v - v_fine| "
-          f"against reference_run(max_move={fine_move:g} and {2 * fine_move:g}, Richardson), "
-          f"{acc['burst_months_left_out']} explosion-month samples left out:")
-    print(f"    vectorised:                       max {acc['vectorised_max_err_oom']:.4f} OOM, "
-          f"median {acc['vectorised_median_err_oom']:.4f}")
-    print(f"    scalar loop (max_move={SCALAR_MAX_MOVE}):      "
-          f"max {acc['scalar_max_err_oom']:.4f} OOM, median {acc['scalar_median_err_oom']:.4f}")
+    acc = accuracy(
+        overrides, list(range(n_acc)), hist.c[:, :, 0], hist.v, SCALAR_MAX_MOVE, fine_move
+    )
+    print(
+        f"\n  accuracy on {acc['members_checked']} draws, |c - c_fine| and |v - v_fine| "
+        f"against reference_run(max_move={fine_move:g} and {2 * fine_move:g}, Richardson), "
+        f"{acc['burst_months_left_out']} explosion-month samples left out:"
+    )
+    print(
+        f"    vectorised:                       max {acc['vectorised_max_err_oom']:.4f} OOM, "
+        f"median {acc['vectorised_median_err_oom']:.4f}"
+    )
+    print(
+        f"    scalar loop (max_move={SCALAR_MAX_MOVE}):      "
+        f"max {acc['scalar_max_err_oom']:.4f} OOM, median {acc['scalar_median_err_oom']:.4f}"
+    )
 
     if args.json:
-        out = {"quick": quick, "repeats": reps, "machine": info, "rows": rows,
-               "ensemble": {"draws": n_ens, "scalar_subset": n_scalar,
-                            "scalar_ms_per_run": per_run * 1e3, "vectorised_s": t_vec,
-                            "scalar_scaled_s": t_scalar, "speedup": ratio},
-               "accuracy": acc}
+        out = {
+            "quick": quick,
+            "repeats": reps,
+            "machine": info,
+            "rows": rows,
+            "ensemble": {
+                "draws": n_ens,
+                "scalar_subset": n_scalar,
+                "scalar_ms_per_run": per_run * 1e3,
+                "vectorised_s": t_vec,
+                "scalar_scaled_s": t_scalar,
+                "speedup": ratio,
+            },
+            "accuracy": acc,
+        }
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(out, fh, indent=2)
         print(f"\nwrote {args.json}")

@@ -75,8 +75,9 @@ def _worst(vec: dict[str, np.ndarray], ref: dict[str, list[float]]) -> dict[str,
     return out
 
 
-def _reference(params: Params, pauses: tuple[DevelopmentPause, ...] = (),
-               a_fixed: float | None = None) -> dict[str, list[float]]:
+def _reference(
+    params: Params, pauses: tuple[DevelopmentPause, ...] = (), a_fixed: float | None = None
+) -> dict[str, list[float]]:
     """Euler at REF_MOVE and REF_MOVE / 2, Richardson-extrapolated (error O(REF_MOVE^2)).
 
     Where the two runs differ by more than 0.1 OOM (a month inside an explosion, where
@@ -86,8 +87,10 @@ def _reference(params: Params, pauses: tuple[DevelopmentPause, ...] = (),
     fine = reference_run(params, pauses, a_fixed=a_fixed, max_move=REF_MOVE / 2)
     out = dict(fine)
     for key in ("h", "s", "c", "v"):
-        out[key] = [2.0 * f - c if abs(f - c) < 0.1 else f
-                    for f, c in zip(fine[key], coarse[key], strict=True)]
+        out[key] = [
+            2.0 * f - c if abs(f - c) < 0.1 else f
+            for f, c in zip(fine[key], coarse[key], strict=True)
+        ]
     return out
 
 

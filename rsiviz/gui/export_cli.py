@@ -1,0 +1,194 @@
+"""``rsiviz export``: pictures, data and video of a scenario or a story, without a window.
+
+    rsiviz export [--preset NAME | --scenario FILE | --story FILE|NAME] [--set NAME=VALUE]
+                  [--pause START:MONTHS[:RELEASE]] [--years Y] [--until YEAR | --beat N]
+                  --format png|svg|csv|mp4|gif --out FILE
+                  [--width PX] [--height PX] [--fps N] [--duration S] [--hold S]
+                  [--theme projector|dark]
+
+Needs Qt to render, so it lives in ``rsiviz.gui``; the CLI reaches it lazily. Bad options
+exit 2 with one line on stderr; a failed export exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from rsiviz.core.options import OptionError, build_scenario
+from rsiviz.core.scenario import ScenarioError
+from rsiviz.core.story import Story, StoryError, find_story, story_for_scenario
+from rsiviz.gui.exporters import DEFAULT_WIDTH, FORMATS, ExportError
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="rsiviz export", description="Export a picture, the data or a video.")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--preset", help="a shipped scenario preset")
+    src.add_argument("--scenario", help="a scenario file (TOML)")
+    src.add_argument("--story", help="a story file, or the name of a shipped story")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--pause", action="append", default=[], metavar="START:MONTHS[:RELEASE]")
+    p.add_argument("--years", type=float, help="years to simulate")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument(
+        "--until",
+        type=float,
+        metavar="YEAR",
+        help="the run up to this year (a story: the last beat reached by then)",
+    )
+    when.add_argument("--beat", type=int, metavar="N", help="a story's beat N (1 = the first)")
+    p.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--width", type=int, help="pixels (png 3840, svg/mp4 1920, gif 960)")
+    p.add_argument("--height", type=int, help="pixels (default: 16:9)")
+    p.add_argument("--fps", type=float, default=30.0, help="video frames per second")
+    p.add_argument("--duration", type=float, help="video length in seconds (default: natural)")
+    p.add_argument("--hold", type=float, default=2.5, help="seconds each story caption holds")
+    p.add_argument("--theme", choices=("projector", "dark"), default="projector")
+    return p
+
+
+def _story(args: argparse.Namespace) -> Story:
+    if args.story:
+        if args.set or args.pause or args.years is not None:
+            raise UsageError("--set, --pause and --years do not apply to --story")
+        return find_story(args.story)
+    scenario = build_scenario(args.preset, args.scenario, args.set, args.pause, args.years)
+    return story_for_scenario(scenario, args.until)
+
+
+def _format(args: argparse.Namespace) -> str:
+    fmt = args.format or Path(args.out).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(f"--out {args.out!r}: say --format ({', '.join(FORMATS)})")
+    return str(fmt)
+
+
+def _last_beat(story: Story, args: argparse.Namespace) -> int:
+    from rsiviz.gui.exporters import beat_until
+
+    n = len(story.beats)
+    if args.beat is not None:
+        if not 1 <= args.beat <= n:
+            raise UsageError(f"--beat {args.beat}: the story has beats 1 to {n}")
+        return int(args.beat) - 1
+    return beat_until(story, args.until)
+
+
+def main(argv: list[str]) -> int:
+    """Run ``rsiviz export ARGV``; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        fmt = _format(args)
+        if args.width is not None and not 16 <= args.width <= 8000:
+            raise UsageError(f"--width {args.width}: expected 16 to 8000 pixels")
+        if not 1 <= args.fps <= 120:
+            raise UsageError(f"--fps {args.fps:g}: expected 1 to 120")
+        story = _story(args)
+        beat = _last_beat(story, args)
+    except UsageError as exc:
+        print(f"rsiviz export: error: {exc}", file=sys.stderr)
+        return 2
+    except (OptionError, ScenarioError, StoryError) as exc:
+        print(f"rsiviz export: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _export(story, beat, fmt, args)
+    except ExportError as exc:
+        print(f"rsiviz export: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _export(story: Story, beat: int, fmt: str, args: argparse.Namespace) -> int:
+    from rsiviz.gui import exporters
+
+    if fmt == "csv":
+        history, labs = exporters.story_history(story, beat)
+        exporters.export_csv(history, labs, args.out)
+        return 0
+    if not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless is fine: a real render
+    from rsiviz.gui.app import application
+
+    application()
+    _quiet_offscreen_warnings()
+    width = args.width or DEFAULT_WIDTH[fmt]
+    if fmt == "png":
+        exporters.export_png(story, beat, args.out, width, args.height, args.theme)
+    elif fmt == "svg":
+        exporters.export_svg_file(story, beat, args.out, width, args.theme)
+    else:
+        return _video(story, beat, fmt, width, args)
+    return 0
+
+
+def _quiet_offscreen_warnings() -> None:
+    """Drop the offscreen platform's harmless 'propagateSizeHints' notice; keep the rest."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(mode: object, context: object, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
+def _video(story: Story, beat: int, fmt: str, width: int, args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QEventLoop
+
+    from rsiviz.gui.video import VideoExport
+
+    job = VideoExport(
+        story,
+        args.out,
+        fmt,
+        width,
+        args.height,
+        args.fps,
+        args.hold,
+        args.duration,
+        beat,
+        args.theme,
+    )
+    result: list[tuple[bool, str]] = []
+    loop = QEventLoop()
+    tty = sys.stderr.isatty()
+
+    def on_progress(done: int, total: int) -> None:
+        if tty:
+            bar = "#" * int(30 * done / max(total, 1))
+            print(f"\r[{bar:<30}] {done}/{total} frames", end="", file=sys.stderr)
+
+    def on_finished(ok: bool, message: str) -> None:
+        result.append((ok, message))
+        loop.quit()
+
+    job.progress.connect(on_progress)
+    job.finished.connect(on_finished)
+    job.start()
+    if not result:
+        loop.exec()
+    ok, message = result[0]
+    if tty:
+        print(file=sys.stderr)
+    if not ok:
+        print(f"rsiviz export: error: {message}", file=sys.stderr)
+        return 1
+    return 0

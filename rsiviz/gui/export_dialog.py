@@ -1,0 +1,122 @@
+"""File > Export...: the current view as PNG, SVG, CSV, MP4 or GIF, from the window.
+
+The file dialog is the only thing that pops up, and only when asked. Video runs with a
+progress dialog that can be cancelled; the window keeps responding meanwhile.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
+
+from rsiviz.core.story import Story, story_for_run
+from rsiviz.gui import exporters
+from rsiviz.gui.exporters import ExportError
+
+FILTERS = {
+    "png": "PNG picture, slide size (*.png)",
+    "svg": "SVG vector picture (*.svg)",
+    "csv": "CSV data of the run (*.csv)",
+    "mp4": "MP4 video, H.264 (*.mp4)",
+    "gif": "GIF animation (*.gif)",
+}
+
+
+def install(window: Any) -> None:
+    """Add File > Export... (Ctrl+E) to the window."""
+    action = QAction("&Export...", window)
+    action.setShortcut(QKeySequence("Ctrl+E"))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(lambda: _on_export_triggered(window))
+    window.addAction(action)
+    file_menu = next(
+        a.menu()
+        for a in window.menuBar().actions()
+        if a.menu() is not None and a.menu().title().replace("&", "") == "File"
+    )
+    quit_action = window.actions.quit
+    file_menu.insertAction(quit_action, action)
+    file_menu.insertSeparator(quit_action)
+    window.actions.export = action
+    window.video_export = None
+
+
+def current_view(window: Any) -> tuple[Story, int]:
+    """The window's story and beat, or a story rebuilding its live run."""
+    ctl = window.controller
+    player = getattr(window, "story_player", None)
+    story = None if player is None else player.story
+    if story is not None and 0 <= player.index < len(player.states):
+        state = player.states[player.index]
+        if state.pauses == ctl.live_pauses and state.month == ctl.sim.month:
+            return story, player.index
+    year = float(ctl.sim.history.years[ctl.view_month])
+    run = story_for_run(
+        ctl.scenario, ctl.live_pauses, year, window.plots.unit, window.plots.lower_mode
+    )
+    return run, len(run.beats) - 1
+
+
+def export_to(window: Any, path: str, fmt: str | None = None) -> Any:
+    """Export the current view to ``path``; returns the VideoExport for mp4/gif, else None."""
+    fmt = fmt or Path(path).suffix.lower().lstrip(".")
+    if fmt not in FILTERS:
+        raise ExportError(f"{path}: unknown format (use {', '.join(FILTERS)})")
+    story, beat = current_view(window)
+    if fmt == "csv":
+        history, labs = exporters.story_history(story, beat)
+        exporters.export_csv(history, labs, path)
+    elif fmt == "png":
+        exporters.export_png(story, beat, path)
+    elif fmt == "svg":
+        exporters.export_svg_file(story, beat, path)
+    else:
+        from rsiviz.gui.video import VideoExport
+
+        job = VideoExport(
+            story, path, fmt, exporters.DEFAULT_WIDTH[fmt], last_beat=beat, parent=window
+        )
+        window.video_export = job
+        job.start()
+        return job
+    return None
+
+
+def _on_export_triggered(window: Any) -> None:
+    if window.video_export is not None and window.video_export.running:
+        window.banner.show_message("info", "A video export is already running.")
+        return
+    path, chosen = QFileDialog.getSaveFileName(
+        window, "Export", "rsiviz.png", ";;".join(FILTERS.values())
+    )
+    if not path:
+        return
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in FILTERS:
+        fmt = next(k for k, v in FILTERS.items() if v == chosen)
+        path += f".{fmt}"
+    try:
+        job = export_to(window, path, fmt)
+    except ExportError as exc:
+        window.banner.show_message("error", f"Export failed: {exc}")
+        return
+    if job is None:
+        window.banner.show_message("info", f"Exported {path}")
+        return
+    progress = QProgressDialog("Exporting video...", "Cancel", 0, job.total, window)
+    progress.setWindowTitle("Export")
+    progress.setMinimumDuration(0)
+    progress.setWindowModality(Qt.WindowModality.NonModal)
+    progress.canceled.connect(job.cancel)
+    job.progress.connect(lambda done, total: progress.setValue(done))
+    job.finished.connect(lambda ok, msg: _on_video_finished(window, progress, ok, msg))
+
+
+def _on_video_finished(window: Any, progress: QProgressDialog, ok: bool, message: str) -> None:
+    progress.reset()
+    progress.close()
+    window.banner.show_message("info" if ok else "error", message)

@@ -1,0 +1,261 @@
+"""Presenter mode: a story on a fullscreen stage, stepped through with a clicker.
+
+Presentation clickers send PageDown / PageUp (some send Right / Left), and B or "." for a
+blank screen. Nothing pops up uninvited on stage: no dialogs, no tooltips, the key list only
+on F1 or "?", and the mouse cursor disappears over the stage after a second of stillness.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QScreen
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
+
+from rsiviz.core.story import Story, StoryError, find_story, list_stories, story_for_scenario
+from rsiviz.gui.controller import Controller
+from rsiviz.gui.stage import Stage
+from rsiviz.gui.story_player import StoryPlayer
+
+CURSOR_HIDE_MS = 1000
+KEYS: dict[int, str] = {
+    Qt.Key.Key_PageDown: "next",
+    Qt.Key.Key_Right: "next",
+    Qt.Key.Key_Space: "next",
+    Qt.Key.Key_Down: "next",
+    Qt.Key.Key_Return: "next",
+    Qt.Key.Key_Enter: "next",
+    Qt.Key.Key_PageUp: "previous",
+    Qt.Key.Key_Left: "previous",
+    Qt.Key.Key_Up: "previous",
+    Qt.Key.Key_Backspace: "previous",
+    Qt.Key.Key_B: "blank",
+    Qt.Key.Key_Period: "blank",
+    Qt.Key.Key_Home: "restart",
+    Qt.Key.Key_End: "last",
+    Qt.Key.Key_F1: "help",
+    Qt.Key.Key_Question: "help",
+    Qt.Key.Key_T: "theme",
+    Qt.Key.Key_Escape: "leave",
+}
+
+
+def key_action(key: int, text: str = "") -> str | None:
+    """What a key press means on stage (None: ignored, so a stray key does nothing)."""
+    if text in ("?", "."):
+        return "help" if text == "?" else "blank"
+    return KEYS.get(key)
+
+
+class StageWindow(Stage):
+    """The stage as a top-level window that takes the clicker's keys."""
+
+    key_pressed = Signal(str)
+
+    def __init__(self, controller: Controller, theme_name: str = "projector") -> None:
+        super().__init__(controller, theme_name)
+        self.setWindowTitle("rsiviz presenter")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for child in self.findChildren(QWidget):
+            child.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMouseTracking(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = key_action(event.key(), event.text())
+        if action is None:
+            event.ignore()
+            return
+        event.accept()
+        self.key_pressed.emit(action)
+
+
+class Presenter(QObject):
+    """Presenter mode for one controller: the stage window, the story player and the keys."""
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        controller: Controller,
+        story: Story,
+        theme_name: str = "projector",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.player = StoryPlayer(controller, self)
+        self.stage = StageWindow(controller, theme_name)
+        self.blanked = False
+        self._stopped = False
+        self.player.beat_changed.connect(self.stage.show_beat)
+        self.stage.key_pressed.connect(self.handle)
+        self._cursor_timer = QTimer(self)
+        self._cursor_timer.setSingleShot(True)
+        self._cursor_timer.setInterval(CURSOR_HIDE_MS)
+        self._cursor_timer.timeout.connect(self._on_cursor_timer_timeout)
+        self.player.load(story)
+
+    @property
+    def cursor_hidden(self) -> bool:
+        return self.stage.cursor().shape() == Qt.CursorShape.BlankCursor
+
+    def start(self, fullscreen: bool = True, screen: QScreen | None = None) -> None:
+        """Show the stage (on ``screen``: the projector, when there is a second screen)."""
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        if screen is not None:
+            self.stage.setScreen(screen)
+            self.stage.setGeometry(screen.geometry())
+        if fullscreen:
+            self.stage.showFullScreen()
+        else:
+            self.stage.show()
+        self.stage.activateWindow()
+        self.stage.setFocus()
+        self._cursor_timer.start()
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._cursor_timer.stop()
+        self.player._stop()
+        # A closed stage must not keep redrawing every frame of the window's run.
+        self.controller.snapshot_ready.disconnect(self.stage._on_controller_snapshot)
+        self.stage.close()
+        self.finished.emit()
+
+    def handle(self, action: str) -> None:
+        """One stage action: next, previous, restart, last, blank, help, theme, leave."""
+        if self.blanked and action in ("next", "previous", "blank"):
+            self.set_blank(False)  # the first key after a blank only brings the picture back
+            return
+        if action == "next":
+            self.player.next()
+        elif action == "previous":
+            self.player.previous()
+        elif action == "restart":
+            self.player.restart()
+        elif action == "last":
+            self.player.go_to(len(self.player.states) - 1)
+        elif action == "blank":
+            self.set_blank(True)
+        elif action == "help":
+            self.stage.set_help(not self.stage.help.isVisible())
+        elif action == "theme":
+            dark = self.stage.colours.name == "dark"
+            self.stage.set_theme("projector" if dark else "dark")
+        elif action == "leave":
+            self.stop()
+
+    def set_blank(self, on: bool) -> None:
+        self.blanked = on
+        self.stage.set_blank(on)
+
+    # -- no tooltips, and a cursor that disappears --------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.ToolTip, QEvent.Type.WhatsThis):
+            return True
+        if kind == QEvent.Type.MouseMove and self.stage.isVisible():
+            self._show_cursor()
+        return False
+
+    def _show_cursor(self) -> None:
+        self.stage.unsetCursor()
+        self.stage.plots.viewport().unsetCursor()
+        self._cursor_timer.start()
+
+    def _on_cursor_timer_timeout(self) -> None:
+        self.stage.setCursor(Qt.CursorShape.BlankCursor)
+        self.stage.plots.viewport().setCursor(Qt.CursorShape.BlankCursor)
+
+
+# -- the main window's menu entries ---------------------------------------------------------
+def install(window: Any) -> None:
+    """Add View > Presenter mode (F5), File > Open story... and the Stories menu."""
+    window.story = None
+    window.presenter = None
+    present = QAction("&Presenter mode", window)
+    present.setShortcut(QKeySequence("F5"))
+    present.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    present.triggered.connect(lambda: start_presenter(window))
+    window.addAction(present)
+    open_story = QAction("Open s&tory...", window)
+    open_story.triggered.connect(lambda: _on_open_story_triggered(window))
+    stories = QMenu("Stor&ies", window)
+    for name in list_stories():
+        try:
+            title = find_story(name).title
+        except StoryError:
+            title = name.replace("_", " ")  # still listed: opening it reports the problem
+        action = stories.addAction(title)
+        action.triggered.connect(lambda _=False, n=name: load_story_into(window, n))
+    menus = {
+        m.title().replace("&", ""): m
+        for m in (a.menu() for a in window.menuBar().actions())
+        if m is not None
+    }
+    file_menu, view_menu = menus["File"], menus["View"]
+    first = file_menu.actions()[2] if len(file_menu.actions()) > 2 else None
+    file_menu.insertAction(first, open_story)
+    file_menu.insertMenu(first, stories)
+    view_menu.addSeparator()
+    view_menu.addAction(present)
+    window.actions.presenter = present
+
+
+def load_story_into(window: Any, story_or_name: Story | str) -> bool:
+    """Load a story into the window (its first beat); a broken file is reported, not raised."""
+    try:
+        story = story_or_name if isinstance(story_or_name, Story) else find_story(story_or_name)
+    except StoryError as exc:
+        window.banner.show_message("error", f"Could not open the story: {exc}")
+        return False
+    window.story = story
+    window.story_player = StoryPlayer(window.controller, window)
+    window.story_player.load(story)
+    window.banner.show_message("info", f"Story loaded: {story.title}. Press F5 to present it.")
+    return True
+
+
+def start_presenter(
+    window: Any, theme_name: str = "projector", fullscreen: bool = True
+) -> Presenter:
+    """Presenter mode for the window's story (or its scenario as a one-beat story)."""
+    if window.presenter is not None:
+        window.presenter.stop()
+    ctl = window.controller
+    story = window.story or story_for_scenario(ctl.scenario)
+    presenter = Presenter(ctl, story, theme_name, window)
+    window.presenter = presenter
+    window.story_player = presenter.player  # File > Export... shows the beat on stage
+    presenter.finished.connect(lambda: _on_presenter_finished(window, presenter))
+    presenter.start(fullscreen, _projector_screen(window))
+    return presenter
+
+
+def _projector_screen(window: Any) -> QScreen | None:
+    """With two screens, the one the window is not on (the speaker keeps the window)."""
+    here = window.screen()
+    others = [s for s in QGuiApplication.screens() if s is not here]
+    return others[0] if others else here
+
+
+def _on_presenter_finished(window: Any, presenter: Presenter) -> None:
+    if window.presenter is presenter:
+        window.presenter = None
+    window.activateWindow()
+
+
+def _on_open_story_triggered(window: Any) -> None:
+    path, _ = QFileDialog.getOpenFileName(
+        window, "Open story", "", "Stories (*.story.toml *.toml);;All files (*)"
+    )
+    if path:
+        load_story_into(window, path)

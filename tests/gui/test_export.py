@@ -1,0 +1,266 @@
+"""Exports: PNG at slide size, SVG that parses, CSV of the run, MP4/GIF video off the GUI
+thread (counted by events, never by wall time)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import QTimer
+
+from rsiviz.core.history import COLUMNS
+from rsiviz.core.scenario import load_preset
+from rsiviz.core.story import find_story, story_for_scenario
+from rsiviz.gui import exporters
+from rsiviz.gui.export_cli import main as export_main
+from rsiviz.gui.svg_fix import normalise_path_data, restore_path_data
+from rsiviz.gui.video import VideoExport, ffmpeg_exe, frame_plan
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def count_frames(path: Path) -> int:
+    out = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-i",
+            str(path),
+            "-map",
+            "0:v",
+            "-c",
+            "copy",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    return int(re.findall(r"frame=\s*(\d+)", out.stderr)[-1])
+
+
+def video_info(path: Path) -> str:
+    out = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True
+    )
+    return out.stderr
+
+
+def test_png_is_slide_sized_with_large_text(qapp, tmp_path: Path) -> None:
+    out = tmp_path / "slide.png"
+    story = find_story("development_pause")
+    assert exporters.export_png(story, 5, out) == (3840, 2160)
+    with Image.open(out) as img:
+        assert img.size == (3840, 2160)
+        small = img.convert("L")
+        # Thick curves, not hairlines: a dark run in the caption band is many pixels tall.
+        band = [small.getpixel((x, y)) for x in range(40, 2000, 7) for y in range(20, 160, 2)]
+        assert min(band) < 60  # the caption is drawn, in black
+    off = exporters.OffscreenStage.create(story, 3840, 2160)
+    try:
+        assert off.stage.caption.font().pointSizeF() >= 2 * 13 * 1.5 * 1.9 * 0.99
+        assert off.stage.plots.frontier.opts["pen"].widthF() >= 2 * 3.0 * 1.4
+    finally:
+        off.close()
+
+
+def test_svg_parses_and_has_curves(qapp, tmp_path: Path) -> None:
+    out = tmp_path / "plots.svg"
+    exporters.export_svg_file(find_story("development_pause"), 5, out)
+    root = ET.parse(out).getroot()
+    assert root.tag == f"{SVG}svg"
+    assert int(root.get("width")) > 0 and root.get("viewBox")
+    paths = root.findall(f".//{SVG}path") + root.findall(f".//{SVG}polyline")
+    long_curves = [p for p in paths if len((p.get("d") or p.get("points") or "").split()) > 40]
+    assert len(long_curves) >= 5  # capability, potential, oversight, gap, counterfactual
+    texts = "".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "Capability" in texts and "OOM" in texts
+    for p in root.findall(f".//{SVG}path"):
+        d = p.get("d", "")
+        assert not re.search(r"[Zz][-\d]", d), d  # no leftovers of the closed-path fix
+
+
+def test_closed_path_fix_round_trip() -> None:
+    d = "M0,0 L433.859,0 L433.859,264.5 L0,264.5 L0,0 Z"
+    fixed = normalise_path_data(d)
+    assert fixed.endswith("Z0,0") and all("," in token for token in fixed.split())
+    assert restore_path_data(fixed.replace("Z0,0", "Z12.5,-3e-05")) == d
+
+
+def test_csv_has_the_run_columns(tmp_path: Path) -> None:
+    out = tmp_path / "run.csv"
+    scenario = load_preset("race_one_lab_defects")
+    assert (
+        export_main(
+            [
+                "--preset",
+                "race_one_lab_defects",
+                "--until",
+                "2030",
+                "--format",
+                "csv",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    with open(out, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    assert header[: len(COLUMNS)] == list(COLUMNS)
+    assert "lab_c_capability" in header
+    assert len(rows) - 1 == 4 * 12 + 1
+    assert len(scenario.labs) == 3
+    dt = header.index("doubling_time_months")
+    values = [r[dt] for r in rows[1:]]
+    assert "" in values or all(v for v in values)  # blank, never "inf" or "nan"
+    assert not any(v.lower() in ("inf", "nan", "-inf") for r in rows[1:] for v in r)
+
+
+def test_csv_is_byte_identical_to_rsiviz_run(tmp_path: Path) -> None:
+    ours, theirs = tmp_path / "export.csv", tmp_path / "run.csv"
+    common = ["--preset", "race_one_lab_defects"]
+    assert export_main([*common, "--out", str(ours)]) == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "rsiviz", "run", *common, "--out", str(theirs)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert ours.read_bytes() == theirs.read_bytes()
+
+
+def test_frame_plan_holds_and_plays() -> None:
+    story = find_story("development_pause")
+    plan = frame_plan(story, fps=10, hold=1.0)
+    assert plan[0].month == 0 and plan[-1].month == story.states()[-1].month
+    assert [f.month for f in plan] == sorted(f.month for f in plan)
+    assert len(frame_plan(story, fps=30, duration=4.0)) == 120
+
+
+def _run(qtbot, job: VideoExport, on_progress=None) -> tuple[bool, str]:
+    result: list = []
+    job.finished.connect(lambda ok, msg: result.append((ok, msg)))
+    if on_progress is not None:
+        job.progress.connect(on_progress)
+    job.start()
+    qtbot.waitUntil(lambda: bool(result), timeout=120_000)
+    return result[0]
+
+
+def test_mp4_plays_in_powerpoint(qtbot, tmp_path: Path) -> None:
+    out = tmp_path / "talk.mp4"
+    story = story_for_scenario(load_preset("status_quo"), until=2030.0)
+    job = VideoExport(story, out, "mp4", width=641, height=361, fps=24, duration=3.0)
+    ok, message = _run(qtbot, job)
+    assert ok, message
+    assert count_frames(out) == 72
+    info = video_info(out)
+    assert "h264" in info and "yuv420p" in info and "640x360" in info
+    data = out.read_bytes()
+    assert data.find(b"moov") < data.find(b"mdat")  # +faststart: index first
+
+
+def test_gif(qtbot, tmp_path: Path) -> None:
+    out = tmp_path / "talk.gif"
+    job = VideoExport(find_story("rsi_clock"), out, "gif", width=320, fps=5, hold=0.2)
+    ok, message = _run(qtbot, job)
+    assert ok, message
+    with Image.open(out) as img:
+        assert img.size == (320, 180)
+        assert img.n_frames == job.total
+
+
+def test_export_does_not_block_the_gui_thread(qtbot, tmp_path: Path) -> None:
+    """A 0-ms timer keeps firing between rendered batches: the event loop never stalls
+    for the whole export (counted in events, not seconds)."""
+    ticks = [0]
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
+    seen: list[tuple[int, int]] = []  # (frames done, timer ticks so far)
+    job = VideoExport(
+        find_story("development_pause"),
+        tmp_path / "v.mp4",
+        "mp4",
+        width=320,
+        height=180,
+        fps=10,
+        duration=6.0,
+    )
+    timer.start()
+    ok, message = _run(qtbot, job, lambda done, total: seen.append((done, ticks[0])))
+    timer.stop()
+    assert ok, message
+    assert len(seen) >= 5  # many batches, each followed by a return to the event loop
+    ticks_between = [b[1] - a[1] for a, b in zip(seen, seen[1:], strict=False)]
+    assert sum(t > 0 for t in ticks_between) >= len(ticks_between) // 2
+    assert max(b[0] - a[0] for a, b in zip(seen, seen[1:], strict=False)) < job.total
+
+
+def test_cancel_removes_the_file(qtbot, tmp_path: Path) -> None:
+    out = tmp_path / "cancelled.mp4"
+    job = VideoExport(find_story("rsi_clock"), out, "mp4", width=320, height=180, fps=30)
+    job.progress.connect(lambda done, total: job.cancel() if done > 5 else None)
+    ok, message = _run(qtbot, job)
+    assert not ok and "cancelled" in message
+    assert not out.exists()
+
+
+def test_export_cli_png_and_errors(qapp, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "s.png"
+    assert (
+        export_main(
+            ["--story", "race_defection", "--beat", "3", "--width", "960", "--out", str(out)]
+        )
+        == 0
+    )
+    with Image.open(out) as img:
+        assert img.size == (960, 540)
+    assert export_main(["--preset", "status_quo", "--out", str(tmp_path / "x.doc")]) == 2
+    assert "--format" in capsys.readouterr().err
+    assert export_main(["--story", "race_defection", "--beat", "99", "--out", str(out)]) == 2
+    assert "beats 1 to" in capsys.readouterr().err
+
+
+def test_window_export_keeps_live_pauses(window, tmp_path: Path) -> None:
+    from rsiviz.gui.export_dialog import current_view, export_to
+
+    ctl = window.controller
+    ctl.advance(24)
+    ctl.start_development_pause(months=12.0)
+    ctl.advance(6)
+    story, beat = current_view(window)
+    state = story.states()[beat]
+    assert state.pauses == ctl.live_pauses and state.month == ctl.sim.month
+    export_to(window, str(tmp_path / "w.csv"))
+    with open(tmp_path / "w.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) - 1 == ctl.sim.month + 1
+    assert rows[-1][COLUMNS.index("paused")] == "1.0"
+
+
+def test_file_export_menu_video_with_progress(window, qtbot, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QProgressDialog
+
+    out = tmp_path / "menu.gif"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), ""))
+    )
+    window.controller.advance(12)
+    window.actions.export.trigger()
+    job = window.video_export
+    assert job is not None and job.running
+    assert window.findChildren(QProgressDialog)
+    qtbot.waitUntil(lambda: not job.running, timeout=120_000)
+    assert out.exists()
+    assert "Wrote" in window.banner.text()
