@@ -196,7 +196,7 @@ class Simulation:
         dv = np.where(v < k.v_max, _flat(k.g_v) * (1.0 + _flat(k.sigma) * m) * ctl.boost, 0.0)
         speed = np.maximum(np.maximum(r.dh, ds).max(axis=1), np.maximum(dc.max(axis=1), dv))
         # Growth of log10(ds/dt) per year, through s (kappa ds) and through time (tau).
-        drift = (np.maximum(r.kappa, 0.0) * r.ds_own + r.tau).max(axis=1)
+        drift = (np.maximum(r.kappa, 0.0) * r.ds_own + np.abs(r.tau)).max(axis=1)
         limit = np.minimum(MAX_MOVE / (speed + 1e-12), MAX_LOG_RATE_CHANGE / (drift + 1e-12))
         return np.asarray(np.minimum(limit, self._ceiling_limit(r, s)), dtype=float)[:, None]
 

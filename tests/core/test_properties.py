@@ -107,3 +107,30 @@ def test_members_are_independent() -> None:
     for i, value in enumerate(r):
         alone = Simulation(Params(software_returns=float(value))).run()
         np.testing.assert_allclose(ens.c[:, i, 0], alone.c[:, 0, 0], rtol=0, atol=1e-9)
+
+
+def test_falling_rate_over_time_never_steps_backwards() -> None:
+    """Regression: human research effort outgrowing AI's made d log(rate)/dt negative and the
+    step limit negative, so software moved backwards (found by the property test above)."""
+    p = Params(
+        start_year=2020.0,
+        years=8.0,
+        compute_growth=0.0,
+        compute_ceiling=1.0,
+        software_pace=1.207,
+        software_returns=0.4832,
+        parallel_returns=1.0,
+        full_automation_speedup=1.0,
+        software_ceiling=2.0,
+        automation_now=0.1731,
+        automation_span=3.2057,
+        oversight_pace=0.0,
+        oversight_share=0.0,
+        release_mode="gradual",
+        diffusion_rate=1.0,
+        pause_research_fraction=1.0,
+    )
+    sim = Simulation(p, pauses=[DevelopmentPause.at(2020.0, months=19.0)])
+    sim.run()
+    q = sim.history.h[:, 0, 0] + sim.history.s[:, 0, 0]
+    assert (np.diff(q) >= 0).all()
