@@ -33,6 +33,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="rsiviz", description="Live view of the recursive-self-improvement model.")
+    p.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a scenario (.toml) or story (.story.toml) file, as a double-click sends",
+    )
     p.add_argument("--preset", help="start from a shipped preset (see the Presets menu)")
     p.add_argument("--scenario", help="start from a scenario file (TOML)")
     p.add_argument(
@@ -88,10 +94,23 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _route_file(args: argparse.Namespace) -> None:
+    """A file opened from the desktop: a story or a scenario, told apart by its name."""
+    if args.file is None:
+        return
+    if args.scenario or args.story or args.preset:
+        raise UsageError("give a FILE or --scenario/--story/--preset, not both")
+    if args.file.lower().endswith(".story.toml"):
+        args.story = args.file
+    else:
+        args.scenario = args.file
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the window (or a screenshot / self-test); returns the exit status."""
     try:
         args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        _route_file(args)
         size = parse_size(args.size)
         if args.until is not None and not 1900 <= args.until <= 2300:
             raise UsageError(f"--until {args.until:g}: expected a calendar year")

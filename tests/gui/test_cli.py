@@ -93,3 +93,22 @@ def test_self_test_is_dispatched(monkeypatch) -> None:
     monkeypatch.setattr(selftest, "run_self_test", lambda path: seen.append(path) or 0)
     assert main(["--self-test", "--self-test-result", "out.json"]) == 0
     assert seen == ["out.json"]
+
+
+def test_file_argument_opens_story_or_scenario(run_app, tmp_path: Path) -> None:
+    """What a desktop double-click sends: a bare path to a scenario or a story file."""
+    from rsiviz.core.resources import resource_path
+    from rsiviz.core.scenario import load_preset, save_scenario
+
+    scen = tmp_path / "mine.toml"
+    save_scenario(load_preset("slow_takeoff"), scen)
+    story = resource_path("stories", "rsi_clock.story.toml")
+    for path in (scen, story):
+        shot = tmp_path / f"{path.stem}.png"
+        res = run_app(
+            [str(path), "--until", "2027", "--screenshot", str(shot), "--size", "800x600"]
+        )
+        assert res.returncode == 0, res.stderr
+        assert QImage(str(shot)).width() == 800
+    bad = run_app([str(scen), "--preset", "status_quo"])
+    assert bad.returncode == 2 and "not both" in bad.stderr
