@@ -84,24 +84,32 @@ def scenario_from_dict(data: dict[str, Any], source: str) -> Scenario:
     return Scenario(name, description, params, labs, tuple(pauses), seed)
 
 
-def scenario_from_text(text: str, source: str = "<scenario>") -> Scenario:
+def parse_toml(text: str, source: str, error: type[ValueError] = ScenarioError) -> dict[str, Any]:
+    """TOML text -> dict; bad TOML raises ``error`` naming ``source``."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
-    return scenario_from_dict(data, source)
+        raise error(f"{source}: not valid TOML: {exc}") from None
+
+
+def read_text_file(path: Path, error: type[ValueError] = ScenarioError) -> str:
+    """A file's UTF-8 text; a missing or unreadable file raises ``error`` naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read: {exc}") from None
+
+
+def scenario_from_text(text: str, source: str = "<scenario>") -> Scenario:
+    return scenario_from_dict(parse_toml(text, source), source)
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file; any problem raises one ScenarioError naming the file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc}") from None
-    return scenario_from_text(text, str(path))
+    return scenario_from_text(read_text_file(path), str(path))
 
 
 def _no_unknown(data: dict[str, Any], allowed: tuple[str, ...], source: str, where: str) -> None:

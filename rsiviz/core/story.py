@@ -33,7 +33,6 @@ the field. The scenario part is read by :func:`rsiviz.core.scenario.scenario_fro
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,8 @@ from rsiviz.core.scenario import (
     ScenarioError,
     list_presets,
     load_preset,
+    parse_toml,
+    read_text_file,
     scenario_from_dict,
 )
 
@@ -155,23 +156,13 @@ def story_from_dict(data: dict[str, Any], source: str) -> Story:
 
 
 def story_from_text(text: str, source: str = "<story>") -> Story:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StoryError(f"{source}: not valid TOML: {exc}") from None
-    return story_from_dict(data, source)
+    return story_from_dict(parse_toml(text, source, StoryError), source)
 
 
 def load_story(path: str | Path) -> Story:
     """Read a story file; any problem raises one StoryError naming the file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise StoryError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoryError(f"{path}: cannot read: {exc}") from None
-    return story_from_text(text, str(path))
+    return story_from_text(read_text_file(path, StoryError), str(path))
 
 
 def story_dir() -> Path:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
-PIL = pytest.importorskip("PIL")
 from PIL import Image  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
