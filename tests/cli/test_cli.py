@@ -122,7 +122,7 @@ def test_params_json_has_units_ranges_sources() -> None:
         (["sweep", "--x", "release_mode=1:2:3", "--metric", "peak_gap"], "not a numeric"),
         (["sweep", "--x", "software_returns=1:2:3", "--metric", "vibes"], "invalid choice"),
         (["ensemble", "--draws", "0"], "--draws 0"),
-        (["frobnicate"], "unrecognized arguments"),
+        (["frobnicate"], "frobnicate: no such file"),  # not a subcommand: a file to open
     ],
 )
 def test_bad_input_exit_2_one_line_no_traceback(args: list[str], needle: str) -> None:
