@@ -189,8 +189,10 @@ class Simulation:
     def _step_limit(self, r: Rates, s: FloatArray, v: FloatArray) -> FloatArray:
         """(N, 1) largest safe step: level moves and log-rate changes stay small."""
         k, ctl = self.k, self._ctl
-        # Software cannot move further than its ceiling, however fast its rate.
-        ds = np.minimum(r.ds, (ceilings(k)[1] - s) * 12.0)
+        # Software cannot move further than its ceiling, however fast its rate: within
+        # MAX_MOVE of the ceiling, the remaining distance bounds the move.
+        room = ceilings(k)[1] - s
+        ds = np.where(room > MAX_MOVE, r.ds, np.minimum(r.ds, room * 12.0))
         dc = ctl.follow * (r.dh + ds) + ctl.extra
         m = ds.max(axis=1) / _flat(k.g_s)
         dv = np.where(v < k.v_max, _flat(k.g_v) * (1.0 + _flat(k.sigma) * m) * ctl.boost, 0.0)
