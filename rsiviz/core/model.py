@@ -71,7 +71,6 @@ def build_constants(
     params: Params,
     overrides: dict[str, FloatArray] | None = None,
     *,
-    max_software_offset: float = 0.0,
     a_fixed: float | None = None,
 ) -> Constants:
     """Constants from ``params``; each override is an ``(N,)`` array of values for members."""
@@ -104,7 +103,8 @@ def build_constants(
         e_h=vals["metr_exponent"],
         diffusion=vals["diffusion_rate"],
         theta=vals["defection_threshold"],
-        v_max=_flat(vals["compute_ceiling"] + s_max + max_software_offset + 2.0),
+        # Lab offsets are <= 0, so no lab can exceed h_max + s_max: oversight stops 2 above.
+        v_max=_flat(vals["compute_ceiling"] + s_max + 2.0),
         a_fixed=a_fixed,
     )
 

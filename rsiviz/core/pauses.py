@@ -113,8 +113,7 @@ class PauseBook:
     def _defect(self, i: int, active: np.ndarray, sim: Simulation) -> np.ndarray:
         comply = self.comply[i]
         rival = np.where(comply[None, :], -np.inf, sim.c).max(axis=1)  # best non-complier
-        theta = _flat(sim.k.theta)
-        theta = theta[:, None] if isinstance(theta, np.ndarray) else theta
+        theta = sim.k.theta  # a float or (N, 1): broadcasts against (N, L)
         new = (
             active[:, None] & comply[None, :] & ~self.defected[i] & (rival[:, None] > sim.c + theta)
         )

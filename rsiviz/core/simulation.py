@@ -74,7 +74,6 @@ class Simulation:
         self.k: Constants = build_constants(
             self.params,
             overrides,
-            max_software_offset=0.0,
             a_fixed=a_fixed,
         )
         self.n_members, self.n_labs = n, n_labs
