@@ -191,13 +191,13 @@ def cmd_replicate(args: argparse.Namespace) -> None:
         write_text(to_json(res.as_dict()), "-")
         return
     print(f"{FORETHOUGHT_CITATION}\n{res.draws} draws, seed {res.seed}")
-    print(f"{'':42s}{'paper':>8s}{'rsiviz':>9s}")
+    print(f"{'':46s}{'paper':>8s}{'rsiviz':>9s}")
     for key, label in (
-        ("p_3_years_in_12_months", "P(>= 3 years of progress in 12 months)"),
-        ("p_10_years_in_12_months", "P(>= 10 years of progress in 12 months)"),
+        ("p_3_years_in_12_months", "P(>= 3 years of progress in any 12 months)"),
+        ("p_10_years_in_12_months", "P(>= 10 years of progress in any 12 months)"),
     ):
         ours = res.p_3_years if key.startswith("p_3") else res.p_10_years
-        print(f"{label:42s}{FORETHOUGHT_PAPER[key]:8.0%}{ours:9.1%}")
+        print(f"{label:46s}{FORETHOUGHT_PAPER[key]:8.0%}{ours:9.1%}")
 
 
 def cmd_params(args: argparse.Namespace) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 from rsiviz.core.calibration import default_fit
 from rsiviz.core.ensemble import YEAR_OF_PROGRESS_OOM, Distribution, sample_overrides
 from rsiviz.core.interventions import DEFAULT_LABS
-from rsiviz.core.model import FloatArray
+from rsiviz.core.model import LN10, FloatArray
 from rsiviz.core.params import Params
 from rsiviz.core.simulation import Simulation
 
@@ -28,11 +28,20 @@ FORETHOUGHT_DISTRIBUTIONS = {
 }
 
 
+# The paper simulates 48 months and asks whether *any* 12-month window holds N years of
+# progress (its public model code slides the window over the doubling times); a run that
+# accelerates does its fastest year after the first one.
+FORETHOUGHT_MONTHS = 48
+WINDOW_YEARS = 1.0
+# Points per simulated month at which the within-month trajectory is evaluated.
+DENSE_PER_MONTH = 8
+
+
 @dataclass(frozen=True)
 class ForethoughtResult:
     draws: int
     seed: int
-    years_of_progress: FloatArray  # (draws,) within the first 12 months
+    years_of_progress: FloatArray  # (draws,) most progress in any 12-month window
     p_3_years: float
     p_10_years: float
 
@@ -55,20 +64,57 @@ def forethought_params() -> Params:
     return Params(
         compute_growth=0.0,
         software_pace=4 * math.log10(2.0),
-        years=4.0,
+        years=FORETHOUGHT_MONTHS / 12,
     )
 
 
+def dense_levels(s: FloatArray, rate: FloatArray, per_month: int = DENSE_PER_MONTH) -> FloatArray:
+    """(T-1) * per_month + 1 points of a level between its monthly samples.
+
+    ``s`` and ``rate`` are (T, ...) month-boundary values of a non-decreasing level and its
+    growth rate (per year). Within a month log10 of the rate is taken as linear in the
+    level (the integrator's own assumption, :func:`log_linear_increment`), with the slope
+    that joins the two boundary rates; the curve is then scaled to meet both samples
+    exactly. Where a rate is zero or the slope is not finite, the level is interpolated
+    linearly. Monthly samples alone understate how much an explosion does inside a month.
+    """
+    s0, s1 = s[:-1], s[1:]
+    g0, g1 = rate[:-1], rate[1:]
+    gain = s1 - s0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.log10(g1 / g0) / gain
+    curved = np.isfinite(kappa) & (np.abs(kappa * gain) > 1e-9) & (g0 > 0) & (g1 > 0)
+    kl = np.where(curved, kappa, 1.0) * LN10
+    u = (np.arange(per_month) / per_month).reshape((-1,) + (1,) * s0.ndim)
+    # Time from s0 grows like 1 - 10^(-kappa x); invert the share u of the month's time.
+    span = -np.expm1(-kl * np.where(curved, gain, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x = -np.log1p(-u * span) / kl
+    x = np.where(curved, np.clip(x, 0.0, gain), u * gain)
+    inner = s0 + x  # (per_month, T-1, ...)
+    inner = np.moveaxis(inner, 0, 1).reshape((-1,) + s0.shape[1:])
+    return np.concatenate([inner, s[-1:]], axis=0)
+
+
+def max_window_gain(levels: FloatArray, window: int) -> FloatArray:
+    """Largest rise of ``levels`` (T, ...) over ``window`` consecutive samples."""
+    if levels.shape[0] <= window:
+        return np.asarray(levels[-1] - levels[0])
+    return np.asarray((levels[window:] - levels[:-window]).max(axis=0))
+
+
 def replicate_forethought(draws: int = 5000, seed: int = 0) -> ForethoughtResult:
-    """Configure the model like the paper and count explosions within 12 months."""
+    """Configure the model like the paper and count explosions within any 12 months."""
     rng_seed = seed
     overrides = sample_overrides(FORETHOUGHT_DISTRIBUTIONS, draws, rng_seed)
     # Ceiling 2^(8Y): Y uniform on 6-16 years of progress, drawn after the other three.
     y = np.random.default_rng([rng_seed, 1]).uniform(6.0, 16.0, draws)
     overrides["software_ceiling"] = y * YEAR_OF_PROGRESS_OOM
     sim = Simulation(forethought_params(), DEFAULT_LABS, (), overrides=overrides, a_fixed=1.0)
-    sim.step(12)
-    progress = (sim.s[:, 0] - 0.0) / YEAR_OF_PROGRESS_OOM
+    hist = sim.run()
+    levels = dense_levels(hist.s[: hist.length, :, 0], hist.ds[: hist.length, :, 0])
+    window = round(WINDOW_YEARS * 12 * DENSE_PER_MONTH)
+    progress = max_window_gain(levels, window) / YEAR_OF_PROGRESS_OOM
     return ForethoughtResult(
         draws=draws,
         seed=seed,
