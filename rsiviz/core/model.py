@@ -9,7 +9,7 @@ Levels are log10 ("OOM") relative to the leading lab at the start year.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,65 @@ CEILING_EPS = 1e-9
 
 # Lab modes, set at month boundaries by the development-pause logic.
 FREE, FROZEN, GRADUAL, LAG = 0, 1, 2, 3
+
+
+class ArrayMath:
+    """The numpy functions the equations and the integrator use, for ``(N, L)`` arrays."""
+
+    exp = staticmethod(np.exp)
+    log1p = staticmethod(np.log1p)
+    expm1 = staticmethod(np.expm1)
+    tanh = staticmethod(np.tanh)
+    minimum = staticmethod(np.minimum)
+    maximum = staticmethod(np.maximum)
+    where = staticmethod(np.where)
+    abs = staticmethod(np.abs)
+
+    @staticmethod
+    def lab_max(x: FloatArray) -> FloatArray:
+        """(N, L) -> (N,): the largest value over labs."""
+        return np.asarray(x.max(axis=1))
+
+    @staticmethod
+    def lab_min(x: FloatArray) -> FloatArray:
+        """(N, L) -> (N,): the smallest value over labs."""
+        return np.asarray(x.min(axis=1))
+
+
+def _fmin(a: float, b: float) -> float:
+    return a if a <= b else b
+
+
+def _fmax(a: float, b: float) -> float:
+    return a if a >= b else b
+
+
+def _fwhere(cond: bool, a: float, b: float) -> float:
+    return a if cond else b
+
+
+class FloatMath:
+    """The same functions for one member and one lab, as Python floats (the ``math`` module).
+
+    A single run through numpy spends most of its time in per-call overhead on 1-element
+    arrays; the same equations evaluated on floats are several times faster. Both paths
+    run the one copy of the equations below (tests/core/test_fast_path.py checks they agree).
+    """
+
+    exp = staticmethod(math.exp)
+    log1p = staticmethod(math.log1p)
+    expm1 = staticmethod(math.expm1)
+    tanh = staticmethod(math.tanh)
+    minimum = staticmethod(_fmin)
+    maximum = staticmethod(_fmax)
+    where = staticmethod(_fwhere)
+    abs = staticmethod(abs)
+
+    @staticmethod
+    def lab_max(x: float) -> float:
+        return x
+
+    lab_min = lab_max
 
 
 @dataclass
@@ -64,7 +123,7 @@ class Constants:
         """Share ``a`` of AI R&D done by AI at capability ``c`` (logistic in c)."""
         if self.a_fixed is not None:
             return np.full_like(np.asarray(c, dtype=float), self.a_fixed)
-        return 0.5 + 0.5 * np.tanh((0.5 * self.inv_w) * (c - self.c50))
+        return logistic(ArrayMath, self, c)
 
 
 def build_constants(
@@ -141,21 +200,41 @@ class Rates:
     tau: FloatArray  # (N, L) d log10(ds_own/dt) / dt at fixed s
 
 
+def logistic(xp: Any, k: Constants, c: Any) -> Any:
+    """Equation 2: the share of AI R&D done by AI, logistic in capability ``c``."""
+    return 0.5 + 0.5 * xp.tanh((0.5 * k.inv_w) * (c - k.c50))
+
+
+def own_rates(xp: Any, k: Constants, t: Any, h: Any, s: Any, c: Any, ctl: Any) -> tuple[Any, ...]:
+    """Equations 1-4 of MODEL.md for each lab, on arrays (``xp=ArrayMath``) or floats.
+
+    Returns ``(a, dh, ds_own, kappa, tau)``: automation, compute growth, the lab's own
+    software progress (OOM/yr), and the sensitivities of log10(ds_own) to ``s`` and to time.
+    """
+    if k.a_fixed is None:
+        a = logistic(xp, k, c)
+        da = a * (1.0 - a) * k.inv_w  # d a / d c of the logistic
+    else:
+        a, da = k.a_fixed, 0.0
+    rho_h = k.k_human * (t - k.t0)
+    spread = k.l0 + h + s - rho_h  # rho_AI - rho_H
+    exponent = k.p * (rho_h + a * spread) + k.k_b * xp.log1p(-s / k.s_max)
+    ds_own = (k.g_s * xp.exp(LN10 * xp.minimum(exponent, EXP_MAX))) * ctl.research
+    dh = (k.g_c * ctl.compute) * (h < k.h_max)
+    # how automation moves with c, times how c moves: with s (follow) and with time.
+    pull = spread * da
+    kappa = k.p * (a + pull * ctl.follow) - k.k_b / (k.s_max - s)
+    tau = k.p * ((1.0 - a) * k.k_human + a * dh + pull * (ctl.follow * dh + ctl.extra))
+    return a, dh, ds_own, kappa, tau
+
+
 def rates(
     k: Constants, t: Value, h: FloatArray, s: FloatArray, c: FloatArray, ctl: LabControls
 ) -> Rates:
     """All derivatives at time ``t`` (a float, or ``(N, 1)`` when members sub-step apart)."""
-    a = k.automation(c)
-    rho_h = k.k_human * (t - k.t0)
-    spread = k.l0 + h + s - rho_h  # rho_AI - rho_H
-    exponent = k.p * (rho_h + a * spread) + k.k_b * np.log1p(-s / k.s_max)
-    ds_own = (k.g_s * np.exp(LN10 * np.minimum(exponent, EXP_MAX))) * ctl.research
-    dh = (k.g_c * ctl.compute) * (h < k.h_max)
-    # d a / d c of the logistic, times how c moves: with s (follow) and with time.
-    da = 0.0 if k.a_fixed is not None else a * (1.0 - a) * k.inv_w
-    pull = spread * da
-    kappa = k.p * (a + pull * ctl.follow) - k.k_b / (k.s_max - s)
-    tau = k.p * ((1.0 - a) * k.k_human + a * dh + pull * (ctl.follow * dh + ctl.extra))
+    a, dh, ds_own, kappa, tau = own_rates(ArrayMath, k, t, h, s, c, ctl)
+    if k.a_fixed is not None:
+        a = np.full_like(c, k.a_fixed)
     ds = ds_own
     lead = None
     if h.shape[-1] > 1:
@@ -170,6 +249,56 @@ def rates(
     return Rates(dh=dh, ds=ds, dc=dc, dv=dv, a=a, lead=lead, ds_own=ds_own, kappa=kappa, tau=tau)
 
 
+@dataclass
+class FloatControls:
+    """:class:`LabControls` of a run with one member and one lab, as floats."""
+
+    research: float
+    compute: float
+    follow: float
+    extra: float
+    boost: float
+
+    @classmethod
+    def of(cls, ctl: LabControls) -> FloatControls:
+        return cls(*(float(np.asarray(getattr(ctl, f.name)).flat[0]) for f in fields(cls)))
+
+
+@dataclass
+class FloatRates:
+    """:class:`Rates` of a run with one member and one lab, as floats."""
+
+    dh: float
+    ds: float
+    dc: float
+    dv: float
+    a: float
+    ds_own: float
+    kappa: float
+    tau: float
+    lead: None = None
+
+
+def float_rates(
+    k: Constants, t: float, h: float, s: float, c: float, ctl: FloatControls
+) -> FloatRates:
+    """:func:`rates` for one member and one lab; ``k`` from :func:`float_constants`."""
+    a, dh, ds_own, kappa, tau = own_rates(FloatMath, k, t, h, s, c, ctl)
+    dc = ctl.follow * (dh + ds_own) + ctl.extra
+    dv = k.g_v * (1.0 + k.sigma * (ds_own / k.g_s - 1.0)) * ctl.boost
+    return FloatRates(dh, ds_own, dc, dv, a, ds_own, kappa, tau)
+
+
+def float_constants(k: Constants) -> Constants:
+    """``k`` with every (1, 1) array turned into a float, for :func:`float_rates`."""
+    changes = {
+        f.name: float(np.asarray(v).flat[0])
+        for f in fields(k)
+        if isinstance(v := getattr(k, f.name), np.ndarray)
+    }
+    return replace(k, **changes)
+
+
 def log_linear_increment(
     rate: FloatArray, kappa: FloatArray, tau: FloatArray, dt: FloatArray
 ) -> FloatArray:
@@ -179,13 +308,18 @@ def log_linear_increment(
     ``w = kappa ln10 rate E < 1``) and a stiff, saturating approach to a ceiling
     (kappa < 0) are both followed without tiny steps.
     """
+    return np.asarray(increment(ArrayMath, rate, kappa, tau, dt))
+
+
+def increment(xp: Any, rate: Any, kappa: Any, tau: Any, dt: Any) -> Any:
+    """:func:`log_linear_increment` on arrays (``xp=ArrayMath``) or floats (``FloatMath``)."""
     beta = tau * LN10
     z = beta * dt
-    small = np.abs(z) < 1e-6
-    e = np.where(small, dt * (1.0 + 0.5 * z), np.expm1(z) / np.where(small, 1.0, beta))
+    small = xp.abs(z) < 1e-6
+    e = xp.where(small, dt * (1.0 + 0.5 * z), xp.expm1(z) / xp.where(small, 1.0, beta))
     w = (kappa * LN10) * rate * e
-    tiny = np.abs(w) < 1e-6
-    g = np.where(tiny, 1.0 + 0.5 * w, -np.log1p(-np.minimum(w, 0.999)) / np.where(tiny, 1.0, w))
+    tiny = xp.abs(w) < 1e-6
+    g = xp.where(tiny, 1.0 + 0.5 * w, -xp.log1p(-xp.minimum(w, 0.999)) / xp.where(tiny, 1.0, w))
     return rate * e * g
 
 

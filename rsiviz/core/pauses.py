@@ -76,7 +76,7 @@ class PauseBook:
 
         Returns whether any lab's mode may have changed.
         """
-        if not self.pauses:
+        if not self.pauses or self._quiet(sim):
             return False
         before = sim.modes.copy()
         was_frozen = sim.modes == FROZEN
@@ -110,6 +110,23 @@ class PauseBook:
         sim.modes[caught_up] = FREE
         return bool((sim.modes != before).any())
 
+    def _quiet(self, sim: Simulation) -> bool:
+        """Whether nothing can start, end, defect or be released at this boundary.
+
+        True when every lab trains freely, no pause is active, and every pending pause
+        waits for a date still ahead: the full update would change nothing (a shortcut for
+        the months before and after a pause, which is most of a run).
+        """
+        if (sim.modes != FREE).any():
+            return False
+        for pause, st in zip(self.pauses, self.status, strict=True):
+            if (st == ACTIVE).any():
+                return False
+            due = pause.trigger != "date" or sim.time >= pause.start - 1e-6
+            if due and (st == PENDING).any():
+                return False
+        return True
+
     def _defect(self, i: int, active: np.ndarray, sim: Simulation) -> np.ndarray:
         comply = self.comply[i]
         rival = np.where(comply[None, :], -np.inf, sim.c).max(axis=1)  # best non-complier
@@ -132,6 +149,8 @@ class PauseBook:
 
 
 def _apply_release(sim: Simulation, freed: np.ndarray, release: np.ndarray) -> None:
+    if not freed.any():
+        return
     release = np.where(release < 0, FREE, release)
     instant = freed & (release == FREE)
     q = sim.h + sim.s

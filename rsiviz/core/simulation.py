@@ -7,7 +7,9 @@ sweeps pass ``(N,)`` arrays of parameter values as ``overrides``.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -15,12 +17,19 @@ from rsiviz.core.history import History
 from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
 from rsiviz.core.model import (
     LN10,
+    ArrayMath,
     Constants,
     FloatArray,
+    FloatControls,
+    FloatMath,
+    FloatRates,
     Rates,
     _flat,
     build_constants,
     ceilings,
+    float_constants,
+    float_rates,
+    increment,
     log_linear_increment,
     rates,
 )
@@ -54,6 +63,9 @@ class Simulation:
     overrides : parameter name -> ``(N,)`` values, for ensembles and sweeps.
     members : ensemble size when there are no overrides (default 1).
     a_fixed : hold automation at this share (the Forethought replication uses 1).
+    float_path : integrate a run of one member and one lab on Python floats (the default;
+        several times faster than numpy on 1-element arrays, same equations and steps).
+        ``False`` forces the array path (the tests compare the two).
     """
 
     def __init__(
@@ -64,6 +76,7 @@ class Simulation:
         overrides: dict[str, FloatArray] | None = None,
         members: int | None = None,
         a_fixed: float | None = None,
+        float_path: bool = True,
     ) -> None:
         self.params = params or Params()
         self.labs = tuple(labs)
@@ -88,8 +101,11 @@ class Simulation:
         self.modes = np.zeros((n, n_labs), dtype=np.int8)
         self.book = PauseBook(self.labs, n)
         self.history = History(self.n_months, n, n_labs, self.params, self.k)
-        self._rates: Rates | None = None
+        self._rates: Rates | FloatRates | None = None
         self._ctl = self.book.controls(self.k, self.modes)
+        self._floats = float_path and n == 1 and n_labs == 1
+        self._kf = float_constants(self.k) if self._floats else self.k
+        self._ctl_f = FloatControls.of(self._ctl) if self._floats else None
         for pause in pauses:
             self.book.add(pause)
         self._boundary()
@@ -141,7 +157,13 @@ class Simulation:
         """Apply development-pause starts, ends and defections; record this month."""
         if self.book.update(self):  # controls change only when a lab's mode does
             self._ctl = self.book.controls(self.k, self.modes)
-        self._rates = rates(self.k, self.time, self.h, self.s, self.c, self._ctl)
+            if self._floats:
+                self._ctl_f = FloatControls.of(self._ctl)
+        if self._ctl_f is not None:
+            h, s, c = float(self.h[0, 0]), float(self.s[0, 0]), float(self.c[0, 0])
+            self._rates = float_rates(self._kf, self.time, h, s, c, self._ctl_f)
+        else:
+            self._rates = rates(self.k, self.time, self.h, self.s, self.c, self._ctl)
         self.history.record(self.month, self)
 
     def _advance_month(self) -> None:
@@ -153,18 +175,21 @@ class Simulation:
         Step sizes keep every level's move under MAX_MOVE OOM and the change of log10
         of the software rate under MAX_LOG_RATE_CHANGE.
         """
+        if self._ctl_f is not None:
+            self._advance_month_floats(self._ctl_f)
+            return
         k, ctl = self.k, self._ctl
         h_cap, s_cap = ceilings(k)
         t_start = self.time
         elapsed = np.zeros((self.n_members, 1))
         r = self._rates
-        assert r is not None
+        assert isinstance(r, Rates)
         h, s, c, v = self.h, self.s, self.c, self.v
         g_v, sigma, g_s = _flat(k.g_v), _flat(k.sigma), _flat(k.g_s)
         boost = ctl.boost
         for i in range(MAX_SUBSTEPS):
             left = MONTH - elapsed
-            dt = np.minimum(left, self._step_limit(r, s, v))
+            dt = np.minimum(left, step_limit(ArrayMath, k, ctl, r, s, v)[:, None])
             if i == MAX_SUBSTEPS - 1:  # never hang: finish the month in one (clamped) move
                 dt = left
             dh = np.minimum(h + r.dh * dt, h_cap) - h
@@ -185,35 +210,62 @@ class Simulation:
             r = rates(k, t_start + elapsed, h, s, c, ctl)
         self.h, self.s, self.c, self.v = h, s, c, v
 
-    def _step_limit(self, r: Rates, s: FloatArray, v: FloatArray) -> FloatArray:
-        """(N, 1) largest safe step: level moves and log-rate changes stay small."""
-        k, ctl = self.k, self._ctl
-        # Software cannot move further than its ceiling, however fast its rate: within
-        # MAX_MOVE of the ceiling, the remaining distance bounds the move.
-        room = ceilings(k)[1] - s
-        ds = np.where(room > MAX_MOVE, r.ds, np.minimum(r.ds, room * 12.0))
-        dc = ctl.follow * (r.dh + ds) + ctl.extra
-        m = ds.max(axis=1) / _flat(k.g_s)
-        dv = np.where(v < k.v_max, _flat(k.g_v) * (1.0 + _flat(k.sigma) * m) * ctl.boost, 0.0)
-        speed = np.maximum(np.maximum(r.dh, ds).max(axis=1), np.maximum(dc.max(axis=1), dv))
-        # Growth of log10(ds/dt) per year, through s (kappa ds) and through time (tau).
-        drift = (np.maximum(r.kappa, 0.0) * r.ds_own + np.abs(r.tau)).max(axis=1)
-        limit = np.minimum(MAX_MOVE / (speed + 1e-12), MAX_LOG_RATE_CHANGE / (drift + 1e-12))
-        return np.asarray(np.minimum(limit, self._ceiling_limit(r, s)), dtype=float)[:, None]
+    def _advance_month_floats(self, ctl: FloatControls) -> None:
+        """:meth:`_advance_month` for one member and one lab, step for step, on floats."""
+        k = self._kf
+        h_cap, s_cap = (float(x) for x in ceilings(k))
+        t_start = self.time
+        r = self._rates
+        assert isinstance(r, FloatRates)
+        h, s, c, v = float(self.h[0, 0]), float(self.s[0, 0]), float(self.c[0, 0]), float(self.v[0])
+        g_v, sigma, g_s, v_max = (float(x) for x in (k.g_v, k.sigma, k.g_s, k.v_max))
+        elapsed = 0.0
+        for i in range(MAX_SUBSTEPS):
+            left = MONTH - elapsed
+            dt = (
+                left if i == MAX_SUBSTEPS - 1 else min(left, step_limit(FloatMath, k, ctl, r, s, v))
+            )
+            dh = min(h + r.dh * dt, h_cap) - h
+            grow = increment(FloatMath, r.ds_own, r.kappa, r.tau, dt) + (r.ds - r.ds_own) * dt
+            ds = min(s + grow, s_cap) - s
+            h, s = h + dh, s + ds
+            c = min(c + ctl.follow * (dh + ds) + ctl.extra * dt, h + s)
+            v = min(v + g_v * ctl.boost * (dt + sigma * (ds / g_s - dt)), v_max)
+            elapsed += dt
+            if elapsed >= MONTH * (1 - 1e-12):
+                break
+            r = float_rates(k, t_start + elapsed, h, s, c, ctl)
+        self.h, self.s, self.c = np.array([[h]]), np.array([[s]]), np.array([[c]])
+        self.v = np.array([v])
 
-    def _ceiling_limit(self, r: Rates, s: FloatArray) -> FloatArray:
-        """(N,) step that moves s at most CEILING_FRACTION of its distance to the ceiling.
 
-        Near the ceiling kappa ~ -k_b / (s_max - s) changes fast, so the log-linear step
-        (which holds kappa fixed) is accurate only over a fraction of that distance. Within
-        CEILING_ABS OOM of the ceiling no limit applies: nothing visible can change there.
-        """
-        neg = np.maximum(-r.kappa, 1e-12)
-        room = np.maximum(CEILING_FRACTION * (ceilings(self.k)[1] - s), CEILING_ABS)
-        # inverse of log_linear_increment for kappa < 0 and tau = 0
-        with np.errstate(over="ignore"):  # an infinite limit is no limit
-            dt = np.expm1(np.minimum(neg * room, 300.0) * LN10) / (neg * LN10 * r.ds_own + 1e-300)
-        return np.asarray(np.where(r.kappa < 0, dt, np.inf).min(axis=1), dtype=float)
+def step_limit(xp: Any, k: Constants, ctl: Any, r: Any, s: Any, v: Any) -> Any:
+    """(N,) largest safe step (a float with ``xp=FloatMath``).
+
+    Level moves stay under MAX_MOVE and the change of log10 of the software rate under
+    MAX_LOG_RATE_CHANGE; near the ceiling a step moves s at most CEILING_FRACTION of its
+    distance there.
+    """
+    # Software cannot move further than its ceiling, however fast its rate: within
+    # MAX_MOVE of the ceiling, the remaining distance bounds the move.
+    room = ceilings(k)[1] - s
+    ds = xp.where(room > MAX_MOVE, r.ds, xp.minimum(r.ds, room * 12.0))
+    dc = ctl.follow * (r.dh + ds) + ctl.extra
+    m = xp.lab_max(ds) / _flat(k.g_s)
+    dv = xp.where(v < k.v_max, _flat(k.g_v) * (1.0 + _flat(k.sigma) * m) * ctl.boost, 0.0)
+    speed = xp.maximum(xp.lab_max(xp.maximum(r.dh, ds)), xp.maximum(xp.lab_max(dc), dv))
+    # Growth of log10(ds/dt) per year, through s (kappa ds) and through time (tau).
+    drift = xp.lab_max(xp.maximum(r.kappa, 0.0) * r.ds_own + xp.abs(r.tau))
+    limit = xp.minimum(MAX_MOVE / (speed + 1e-12), MAX_LOG_RATE_CHANGE / (drift + 1e-12))
+    # Near the ceiling kappa ~ -k_b / (s_max - s) changes fast, so the log-linear step
+    # (which holds kappa fixed) is accurate only over a fraction of that distance. Within
+    # CEILING_ABS OOM of the ceiling no limit applies: nothing visible can change there.
+    neg = xp.maximum(-r.kappa, 1e-12)
+    near = xp.maximum(CEILING_FRACTION * room, CEILING_ABS)
+    # inverse of log_linear_increment for kappa < 0 and tau = 0; an infinite limit is none
+    with np.errstate(over="ignore"):
+        dt = xp.expm1(xp.minimum(neg * near, 300.0) * LN10) / (neg * LN10 * r.ds_own + 1e-300)
+    return xp.minimum(limit, xp.lab_min(xp.where(r.kappa < 0, dt, math.inf)))
 
 
 def _member_count(overrides: dict[str, FloatArray] | None, members: int | None) -> int:
