@@ -9,7 +9,9 @@ with fewer repeats and smaller sizes; its targets are not comparable and show as
 
 Rows:
 
-* one default 12-year run, ``Simulation().run()`` (target <= 5 ms);
+* one default 12-year run, ``Simulation().run()`` (target <= 5 ms), and for comparison the
+  same run forced onto the numpy array path and a run of each preset (no targets; the race
+  preset has three labs, which take the array path);
 * the 5,000-draw Forethought ensemble, ``replicate_forethought(5000, 0)`` (target <= 1 s);
 * a 100 x 100 sweep of full runs, software_returns 0.4-3.6 x full_automation_speedup 2-32,
   metric peak_gap (target <= 3 s);
@@ -39,7 +41,7 @@ from rsiviz.core.ensemble import DEFAULT_DISTRIBUTIONS, grid_values, sample_over
 from rsiviz.core.literature import replicate_forethought
 from rsiviz.core.params import Params
 from rsiviz.core.reference import reference_run
-from rsiviz.core.scenario import Scenario
+from rsiviz.core.scenario import Scenario, list_presets, load_preset
 from rsiviz.core.simulation import Simulation
 
 # Scalar loop's sub-step movement (OOM): at 0.003 its error against a fine reference is
@@ -179,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     Simulation().run()  # warm-up (imports, caches)
     t_run = best_of(lambda: Simulation().run(), run_reps)
     row("default 12-year run, Simulation().run()", t_run * 1e3, "ms", "<= 5 ms", t_run * 1e3 <= 5.0)
+    t_arr = best_of(lambda: Simulation(float_path=False).run(), max(reps, 10))
+    row("  same run on the numpy array path", t_arr * 1e3, "ms", "-", None)
+    for name in list_presets():
+        sc = load_preset(name)
+        t_pre = best_of(lambda sc=sc: sc.simulation().run(), max(reps, 10))
+        row(f"  preset {name}", t_pre * 1e3, "ms", "-", None)
 
     t_fore = best_of(lambda: replicate_forethought(draws, 0), reps)
     row(
