@@ -201,7 +201,16 @@ class Controller(QObject):
         compliance: tuple[str, ...] | None = None,
         until_oversight: bool = False,
     ) -> bool:
-        """Start a coordinated development pause now; the run without it becomes a ghost."""
+        """Start a coordinated development pause at the month on screen.
+
+        The run without it is kept as the counterfactual. When the view is scrubbed back,
+        the pause starts at the month shown: the run goes back there (the model is
+        deterministic) and the months after it, with any development pause pressed in
+        them, are dropped.
+        """
+        branched = self.view_month < self.sim.month
+        if branched:
+            self._branch_at(self.view_month)
         if self.sim.done:
             self.message.emit(
                 "info",
@@ -226,9 +235,23 @@ class Controller(QObject):
         self.sim.schedule(pause)
         self._live_pauses.append(pause)
         self.view_month = self.sim.month
-        self.message.emit("info", f"Development pause started in {self.sim.time:.1f}.")
+        note = " The later months were dropped: the run goes on from here." if branched else ""
+        self.message.emit("info", f"Development pause started in {self.sim.time:.1f}.{note}")
         self.emit_snapshot()
         return True
+
+    def _branch_at(self, month: int) -> None:
+        """Take the run back to ``month``, dropping live development pauses pressed later."""
+        self.stop()
+        when = self.sim.k.t0 + month / 12.0
+        self._live_pauses = [p for p in self._live_pauses if p.start <= when + 1e-9]
+        self.sim = self._new_simulation()
+        self.sim.step(month)
+        self.counterfactual = None
+        if self._live_pauses:
+            self.counterfactual = self._new_simulation(live=False)
+            self.counterfactual.step(month)
+        self._carry = 0.0
 
     def replay(self, live_pauses: tuple[DevelopmentPause, ...], month: int) -> None:
         """Re-run from the start with these live development pauses, up to ``month``.

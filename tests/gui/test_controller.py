@@ -88,6 +88,39 @@ def test_development_pause_freezes_capability_and_keeps_counterfactual(controlle
     assert controller.snapshot().clock_angle == pytest.approx(angle)  # clock stopped
 
 
+def test_development_pause_while_scrubbed_back_starts_at_the_month_on_screen(
+    controller, qtbot
+) -> None:
+    controller.advance(48)
+    controller.start_development_pause(months=6)  # pressed live at month 48 ...
+    controller.advance(12)
+    controller.scrub(24)  # ... then the presenter looks back to month 24 and presses again
+    with qtbot.waitSignal(controller.message) as blocker:
+        assert controller.start_development_pause(months=12, release="instant")
+    assert "dropped" in blocker.args[1]
+    assert controller.sim.month == controller.view_month == 24
+    # the later press is gone; the new one starts at month 24
+    assert [p.start for p in controller.live_pauses] == [pytest.approx(controller.sim.time)]
+    controller.advance(12)
+    h = controller.sim.history
+    assert h.paused[24:36, 0, 0].all() and not h.paused[:24, 0, 0].any()
+    # the counterfactual is the run without any development pause, in step with the run
+    cf = controller.snapshot().counterfactual
+    assert cf is not None and cf.length == h.length
+    plain = Controller()
+    plain.advance(36)
+    np.testing.assert_allclose(cf.c[: cf.length], plain.sim.history.c[:37], atol=1e-12)
+    # up to the press the run is the same run as before
+    np.testing.assert_allclose(h.c[:25], plain.sim.history.c[:25], atol=1e-12)
+
+
+def test_development_pause_after_the_end_starts_from_a_scrubbed_month(controller) -> None:
+    controller.advance(10_000)
+    controller.scrub(30)
+    assert controller.start_development_pause(months=6)
+    assert controller.sim.month == 30 and not controller.sim.done
+
+
 def test_clock_spins_while_capability_grows(controller) -> None:
     controller.advance(12)
     a1 = controller.snapshot().clock_angle
