@@ -78,6 +78,23 @@ class ClockFace(QWidget):
         p.end()
 
 
+def multiplier_text(multiplier: float, paused: bool, near_limit: bool) -> str:
+    """The progress multiplier M in words.
+
+    M is software progress relative to its historical, human-driven pace. Above 1 it is
+    AI's speed-up of research; below 1 software progress is slower than it used to be,
+    which "a 0.3x speed-up" would hide: say so, and why.
+    """
+    if multiplier >= 1.0 or not math.isfinite(multiplier):
+        return f"AI research speed-up: {multiplier:.1f}x"
+    why = ""
+    if paused:
+        why = " (development pause)"
+    elif near_limit:
+        why = " (near its limit)"
+    return f"Software progress: {multiplier:.1f}x historical pace{why}"
+
+
 class RsiClock(QWidget):
     """The dial with its title, the doubling time and the progress multiplier beside it."""
 
@@ -110,12 +127,17 @@ class RsiClock(QWidget):
         self.face.updateGeometry()
 
     def set_state(
-        self, angle: float, doubling_months: float, multiplier: float, paused: bool
+        self,
+        angle: float,
+        doubling_months: float,
+        multiplier: float,
+        paused: bool,
+        near_limit: bool = False,
     ) -> None:
         stopped = paused and not (math.isfinite(doubling_months) and doubling_months > 0)
         self.face.set_state(angle, stopped or not math.isfinite(doubling_months))
         self.doubling.setText(doubling_text(doubling_months))
-        self.multiplier.setText(f"AI research speed-up: {multiplier:.1f}x")
+        self.multiplier.setText(multiplier_text(multiplier, paused, near_limit))
         if stopped:
             self.status.setText("Stopped: development pause")
             self.status.setStyleSheet(f"color: {OKABE_ITO['vermillion']}")

@@ -31,6 +31,9 @@ FRAME_MS = 16  # ~60 Hz; the simulated pace comes from elapsed wall time, not th
 DEFAULT_SPEED = 6.0  # simulated months per second
 SPEED_RANGE = (0.5, 120.0)
 MAX_FRAME_SECONDS = 0.25  # a stalled event loop must not make the run jump ahead
+# Share of the software ceiling beyond which the readout says progress slows near its limit
+# (returns to research r (1 - s / s_max) have fallen by this share).
+NEAR_LIMIT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Snapshot:
     multiplier: float
     paused: bool
     params: Params
+    near_software_limit: bool = False  # the frontier lab's software is near its ceiling
 
 
 class Controller(QObject):
@@ -394,6 +398,10 @@ class Controller(QObject):
             multiplier=float(h.progress_multiplier()[m, 0]),
             paused=bool(np.any(h.paused[m, 0])),
             params=self.scenario.params,
+            near_software_limit=bool(
+                h.s[m, 0, h.frontier_index()[m, 0]]
+                >= NEAR_LIMIT_SHARE * self.scenario.params.software_ceiling
+            ),
         )
 
     def emit_snapshot(self) -> None:

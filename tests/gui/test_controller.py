@@ -222,3 +222,18 @@ def test_race_snapshot_has_lab_curves() -> None:
     ctl.advance(36)
     snap = ctl.snapshot()
     assert snap.history.c[: snap.view_month + 1].shape[2] == 3
+
+
+def test_multiplier_below_one_is_not_called_a_speed_up(controller) -> None:
+    from rsiviz.gui.clock import multiplier_text
+
+    controller.advance(12)
+    early = controller.snapshot()
+    assert early.multiplier > 1 and not early.near_software_limit
+    assert multiplier_text(early.multiplier, False, False).startswith("AI research speed-up")
+    controller.advance(10_000)  # by the late 2030s software nears its 12-OOM limit
+    late = controller.snapshot()
+    assert late.multiplier < 1 and late.near_software_limit
+    text = multiplier_text(late.multiplier, late.paused, late.near_software_limit)
+    assert "speed-up" not in text and "near its limit" in text and "historical pace" in text
+    assert "development pause" in multiplier_text(0.5, True, False)
