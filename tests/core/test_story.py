@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rsiviz.core.beats import OPEN_MONTHS
 from rsiviz.core.scenario import Scenario
 from rsiviz.core.simulation import Simulation
 from rsiviz.core.story import (
-    OPEN_MONTHS,
     StoryError,
     find_story,
     list_stories,
