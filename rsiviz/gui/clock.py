@@ -8,12 +8,16 @@ stands still during a development pause.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from rsiviz.gui.theme import OKABE_ITO, Theme
+
+if TYPE_CHECKING:
+    from rsiviz.gui.controller import Snapshot
 
 
 def doubling_text(months: float) -> str:
@@ -125,6 +129,15 @@ class RsiClock(QWidget):
         self.multiplier.setFont(self.theme.font(1.0))
         self.status.setFont(self.theme.font(1.0, bold=True))
         self.face.updateGeometry()
+
+    def show_snapshot(self, snap: Snapshot) -> None:
+        self.set_state(
+            snap.clock_angle,
+            snap.doubling_months,
+            snap.multiplier,
+            snap.paused,
+            snap.near_software_limit,
+        )
 
     def set_state(
         self,

@@ -165,13 +165,7 @@ class MainWindow(QMainWindow):
     def _on_controller_snapshot(self, snap: Snapshot) -> None:
         self.plots.show_snapshot(snap)
         self.transport.show_snapshot(snap)
-        self.clock.set_state(
-            snap.clock_angle,
-            snap.doubling_months,
-            snap.multiplier,
-            snap.paused,
-            snap.near_software_limit,
-        )
+        self.clock.show_snapshot(snap)
         pauses = self.controller.current_scenario().pauses
         if pauses != self._scheduled:
             self._scheduled = pauses

@@ -129,13 +129,7 @@ class Stage(QWidget):
             snap.ghost is None,
             snap.lab_names,
         )
-        self.clock.set_state(
-            snap.clock_angle,
-            snap.doubling_months,
-            snap.multiplier,
-            snap.paused,
-            snap.near_software_limit,
-        )
+        self.clock.show_snapshot(snap)
         self.year.setText(f"{snap.year:.1f}")
         if not snap.paused:  # the clock's own "Running" grey is meant for a light page
             self.clock.status.setStyleSheet(f"color: {self.colours.foreground};")
