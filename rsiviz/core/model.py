@@ -9,7 +9,7 @@ Levels are log10 ("OOM") relative to the leading lab at the start year.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,52 +44,6 @@ class ArrayMath:
     maximum = staticmethod(np.maximum)
     where = staticmethod(np.where)
     abs = staticmethod(np.abs)
-
-    @staticmethod
-    def lab_max(x: FloatArray) -> FloatArray:
-        """(N, L) -> (N,): the largest value over labs."""
-        return np.asarray(x.max(axis=1))
-
-    @staticmethod
-    def lab_min(x: FloatArray) -> FloatArray:
-        """(N, L) -> (N,): the smallest value over labs."""
-        return np.asarray(x.min(axis=1))
-
-
-def _fmin(a: float, b: float) -> float:
-    return a if a <= b else b
-
-
-def _fmax(a: float, b: float) -> float:
-    return a if a >= b else b
-
-
-def _fwhere(cond: bool, a: float, b: float) -> float:
-    return a if cond else b
-
-
-class FloatMath:
-    """The same functions for one member and one lab, as Python floats (the ``math`` module).
-
-    A single run through numpy spends most of its time in per-call overhead on 1-element
-    arrays; the same equations evaluated on floats are several times faster. Both paths
-    run the one copy of the equations below (tests/core/test_fast_path.py checks they agree).
-    """
-
-    exp = staticmethod(math.exp)
-    log1p = staticmethod(math.log1p)
-    expm1 = staticmethod(math.expm1)
-    tanh = staticmethod(math.tanh)
-    minimum = staticmethod(_fmin)
-    maximum = staticmethod(_fmax)
-    where = staticmethod(_fwhere)
-    abs = staticmethod(abs)
-
-    @staticmethod
-    def lab_max(x: float) -> float:
-        return x
-
-    lab_min = lab_max
 
 
 @dataclass
@@ -247,56 +201,6 @@ def rates(
     dc = ctl.follow * (dh + ds) + ctl.extra
     dv = _flat(k.g_v) * (1.0 + _flat(k.sigma) * (m - 1.0)) * ctl.boost
     return Rates(dh=dh, ds=ds, dc=dc, dv=dv, a=a, lead=lead, ds_own=ds_own, kappa=kappa, tau=tau)
-
-
-@dataclass
-class FloatControls:
-    """:class:`LabControls` of a run with one member and one lab, as floats."""
-
-    research: float
-    compute: float
-    follow: float
-    extra: float
-    boost: float
-
-    @classmethod
-    def of(cls, ctl: LabControls) -> FloatControls:
-        return cls(*(float(np.asarray(getattr(ctl, f.name)).flat[0]) for f in fields(cls)))
-
-
-@dataclass
-class FloatRates:
-    """:class:`Rates` of a run with one member and one lab, as floats."""
-
-    dh: float
-    ds: float
-    dc: float
-    dv: float
-    a: float
-    ds_own: float
-    kappa: float
-    tau: float
-    lead: None = None
-
-
-def float_rates(
-    k: Constants, t: float, h: float, s: float, c: float, ctl: FloatControls
-) -> FloatRates:
-    """:func:`rates` for one member and one lab; ``k`` from :func:`float_constants`."""
-    a, dh, ds_own, kappa, tau = own_rates(FloatMath, k, t, h, s, c, ctl)
-    dc = ctl.follow * (dh + ds_own) + ctl.extra
-    dv = k.g_v * (1.0 + k.sigma * (ds_own / k.g_s - 1.0)) * ctl.boost
-    return FloatRates(dh, ds_own, dc, dv, a, ds_own, kappa, tau)
-
-
-def float_constants(k: Constants) -> Constants:
-    """``k`` with every (1, 1) array turned into a float, for :func:`float_rates`."""
-    changes = {
-        f.name: float(np.asarray(v).flat[0])
-        for f in fields(k)
-        if isinstance(v := getattr(k, f.name), np.ndarray)
-    }
-    return replace(k, **changes)
 
 
 def log_linear_increment(

@@ -7,49 +7,26 @@ sweeps pass ``(N,)`` arrays of parameter values as ``overrides``.
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
+from rsiviz.core import floats
 from rsiviz.core.history import History
 from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
 from rsiviz.core.model import (
-    LN10,
-    ArrayMath,
     Constants,
     FloatArray,
-    FloatControls,
-    FloatMath,
-    FloatRates,
     Rates,
     _flat,
     build_constants,
     ceilings,
-    float_constants,
-    float_rates,
-    increment,
     log_linear_increment,
     rates,
 )
 from rsiviz.core.params import Params
 from rsiviz.core.pauses import PauseBook
-
-# Largest move of any level (OOM) in one sub-step. MODEL.md asks for ~0.02 OOM *or* a
-# method that stays accurate: software is integrated exactly along its log-linear rate,
-# so accuracy is set by MAX_LOG_RATE_CHANGE (see tests/core/test_numerics.py).
-MAX_MOVE = 0.25
-# Largest change of log10(software rate) within one step (the integrator's accuracy knob).
-MAX_LOG_RATE_CHANGE = 0.1
-# Near the software ceiling, a step covers at most this share of the remaining distance,
-# unless that distance is below CEILING_ABS OOM.
-CEILING_FRACTION = 0.3
-CEILING_ABS = 0.002
-# A month never takes more sub-steps than this, so the window can never hang; at the
-# MAX_MOVE above the bound is reached only after 400 OOM of movement in one month.
-MAX_SUBSTEPS = 20_000
-MONTH = 1.0 / 12.0
+from rsiviz.core.steps import MAX_SUBSTEPS, MONTH, step_limit
 
 
 class Simulation:
@@ -63,9 +40,9 @@ class Simulation:
     overrides : parameter name -> ``(N,)`` values, for ensembles and sweeps.
     members : ensemble size when there are no overrides (default 1).
     a_fixed : hold automation at this share (the Forethought replication uses 1).
-    float_path : integrate a run of one member and one lab on Python floats (the default;
-        several times faster than numpy on 1-element arrays, same equations and steps).
-        ``False`` forces the array path (the tests compare the two).
+    float_path : integrate a run of one member on Python floats (the default; several
+        times faster than numpy on 1-element arrays, same equations and steps, see
+        :mod:`rsiviz.core.floats`). ``False`` forces the array path (tests compare them).
     """
 
     def __init__(
@@ -101,11 +78,11 @@ class Simulation:
         self.modes = np.zeros((n, n_labs), dtype=np.int8)
         self.book = PauseBook(self.labs, n)
         self.history = History(self.n_months, n, n_labs, self.params, self.k)
-        self._rates: Rates | FloatRates | None = None
+        self._rates: Rates | floats.FloatRates | None = None
         self._ctl = self.book.controls(self.k, self.modes)
-        self._floats = float_path and n == 1 and n_labs == 1
-        self._kf = float_constants(self.k) if self._floats else self.k
-        self._ctl_f = FloatControls.of(self._ctl) if self._floats else None
+        self._floats = float_path and n == 1
+        self._kf = floats.float_constants(self.k) if self._floats else self.k
+        self._ctl_f = floats.FloatControls.of(self._ctl) if self._floats else None
         for pause in pauses:
             self.book.add(pause)
         self._boundary()
@@ -158,10 +135,10 @@ class Simulation:
         if self.book.update(self):  # controls change only when a lab's mode does
             self._ctl = self.book.controls(self.k, self.modes)
             if self._floats:
-                self._ctl_f = FloatControls.of(self._ctl)
+                self._ctl_f = floats.FloatControls.of(self._ctl)
         if self._ctl_f is not None:
-            h, s, c = float(self.h[0, 0]), float(self.s[0, 0]), float(self.c[0, 0])
-            self._rates = float_rates(self._kf, self.time, h, s, c, self._ctl_f)
+            h, s, c = (x[0].tolist() for x in (self.h, self.s, self.c))
+            self._rates = floats.float_rates(self._kf, self.time, h, s, c, self._ctl_f)
         else:
             self._rates = rates(self.k, self.time, self.h, self.s, self.c, self._ctl)
         self.history.record(self.month, self)
@@ -189,7 +166,7 @@ class Simulation:
         boost = ctl.boost
         for i in range(MAX_SUBSTEPS):
             left = MONTH - elapsed
-            dt = np.minimum(left, step_limit(ArrayMath, k, ctl, r, s, v)[:, None])
+            dt = np.minimum(left, step_limit(k, ctl, r, s, v)[:, None])
             if i == MAX_SUBSTEPS - 1:  # never hang: finish the month in one (clamped) move
                 dt = left
             dh = np.minimum(h + r.dh * dt, h_cap) - h
@@ -210,62 +187,14 @@ class Simulation:
             r = rates(k, t_start + elapsed, h, s, c, ctl)
         self.h, self.s, self.c, self.v = h, s, c, v
 
-    def _advance_month_floats(self, ctl: FloatControls) -> None:
-        """:meth:`_advance_month` for one member and one lab, step for step, on floats."""
-        k = self._kf
-        h_cap, s_cap = (float(x) for x in ceilings(k))
-        t_start = self.time
+    def _advance_month_floats(self, ctl: floats.FloatControls) -> None:
+        """:meth:`_advance_month` for one member, step for step, on floats."""
         r = self._rates
-        assert isinstance(r, FloatRates)
-        h, s, c, v = float(self.h[0, 0]), float(self.s[0, 0]), float(self.c[0, 0]), float(self.v[0])
-        g_v, sigma, g_s, v_max = (float(x) for x in (k.g_v, k.sigma, k.g_s, k.v_max))
-        elapsed = 0.0
-        for i in range(MAX_SUBSTEPS):
-            left = MONTH - elapsed
-            dt = (
-                left if i == MAX_SUBSTEPS - 1 else min(left, step_limit(FloatMath, k, ctl, r, s, v))
-            )
-            dh = min(h + r.dh * dt, h_cap) - h
-            grow = increment(FloatMath, r.ds_own, r.kappa, r.tau, dt) + (r.ds - r.ds_own) * dt
-            ds = min(s + grow, s_cap) - s
-            h, s = h + dh, s + ds
-            c = min(c + ctl.follow * (dh + ds) + ctl.extra * dt, h + s)
-            v = min(v + g_v * ctl.boost * (dt + sigma * (ds / g_s - dt)), v_max)
-            elapsed += dt
-            if elapsed >= MONTH * (1 - 1e-12):
-                break
-            r = float_rates(k, t_start + elapsed, h, s, c, ctl)
-        self.h, self.s, self.c = np.array([[h]]), np.array([[s]]), np.array([[c]])
+        assert isinstance(r, floats.FloatRates)
+        state = (self.h[0].tolist(), self.s[0].tolist(), self.c[0].tolist(), float(self.v[0]))
+        h, s, c, v = floats.advance_month(self._kf, ctl, r, self.time, state)
+        self.h, self.s, self.c = np.array([h]), np.array([s]), np.array([c])
         self.v = np.array([v])
-
-
-def step_limit(xp: Any, k: Constants, ctl: Any, r: Any, s: Any, v: Any) -> Any:
-    """(N,) largest safe step (a float with ``xp=FloatMath``).
-
-    Level moves stay under MAX_MOVE and the change of log10 of the software rate under
-    MAX_LOG_RATE_CHANGE; near the ceiling a step moves s at most CEILING_FRACTION of its
-    distance there.
-    """
-    # Software cannot move further than its ceiling, however fast its rate: within
-    # MAX_MOVE of the ceiling, the remaining distance bounds the move.
-    room = ceilings(k)[1] - s
-    ds = xp.where(room > MAX_MOVE, r.ds, xp.minimum(r.ds, room * 12.0))
-    dc = ctl.follow * (r.dh + ds) + ctl.extra
-    m = xp.lab_max(ds) / _flat(k.g_s)
-    dv = xp.where(v < k.v_max, _flat(k.g_v) * (1.0 + _flat(k.sigma) * m) * ctl.boost, 0.0)
-    speed = xp.maximum(xp.lab_max(xp.maximum(r.dh, ds)), xp.maximum(xp.lab_max(dc), dv))
-    # Growth of log10(ds/dt) per year, through s (kappa ds) and through time (tau).
-    drift = xp.lab_max(xp.maximum(r.kappa, 0.0) * r.ds_own + xp.abs(r.tau))
-    limit = xp.minimum(MAX_MOVE / (speed + 1e-12), MAX_LOG_RATE_CHANGE / (drift + 1e-12))
-    # Near the ceiling kappa ~ -k_b / (s_max - s) changes fast, so the log-linear step
-    # (which holds kappa fixed) is accurate only over a fraction of that distance. Within
-    # CEILING_ABS OOM of the ceiling no limit applies: nothing visible can change there.
-    neg = xp.maximum(-r.kappa, 1e-12)
-    near = xp.maximum(CEILING_FRACTION * room, CEILING_ABS)
-    # inverse of log_linear_increment for kappa < 0 and tau = 0; an infinite limit is none
-    with np.errstate(over="ignore"):
-        dt = xp.expm1(xp.minimum(neg * near, 300.0) * LN10) / (neg * LN10 * r.ds_own + 1e-300)
-    return xp.minimum(limit, xp.lab_min(xp.where(r.kappa < 0, dt, math.inf)))
 
 
 def _member_count(overrides: dict[str, FloatArray] | None, members: int | None) -> int:

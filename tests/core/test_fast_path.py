@@ -1,7 +1,7 @@
 """Shortcuts that make a single run fast give the same runs as the plain code.
 
-The float path (one member, one lab) against the array path, and the development-pause
-book's skip of quiet month boundaries against the full update.
+The float path (one member, any number of labs) against the array path, and the
+development-pause book's skip of quiet month boundaries against the full update.
 
 :class:`~rsiviz.core.simulation.Simulation` integrates a single-lab run of one member on
 Python floats because numpy's per-call overhead on 1-element arrays dominates a single run.
@@ -18,13 +18,27 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rsiviz.core import DevelopmentPause, Params, Simulation
-from rsiviz.core.interventions import CONDITION_METRICS
-from rsiviz.core.model import FloatRates, Rates
+from rsiviz.core.floats import FloatRates
+from rsiviz.core.interventions import CONDITION_METRICS, DEFAULT_LABS, Lab
+from rsiviz.core.model import Rates
 from rsiviz.core.pauses import PauseBook
+from rsiviz.core.scenario import load_preset
 
 from .test_properties import params
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def labs(draw: st.DrawFn) -> tuple[Lab, ...]:
+    """One lab, or a race of two or three with random offsets and compliance."""
+    n = draw(st.sampled_from([1, 1, 2, 3]))
+    if n == 1:
+        return DEFAULT_LABS
+    offset = st.floats(-2.0, 0.0)
+    return tuple(
+        Lab(f"Lab {i}", draw(offset), draw(offset), complies=draw(st.booleans())) for i in range(n)
+    )
 
 
 @st.composite
@@ -38,7 +52,12 @@ def pauses(draw: st.DrawFn, p: Params) -> list[DevelopmentPause]:
             start = p.start_year + draw(st.floats(0.0, p.years))
             out.append(
                 DevelopmentPause(
-                    start=start, until_oversight=until, release=release, margin=0.1, **length
+                    start=start,
+                    until_oversight=until,
+                    release=release,
+                    margin=0.1,
+                    defection=draw(st.booleans()),
+                    **length,
                 )
             )
         else:
@@ -63,9 +82,11 @@ def pauses(draw: st.DrawFn, p: Params) -> list[DevelopmentPause]:
     return out
 
 
-def _pair(p: Params, ps: list[DevelopmentPause]) -> tuple[Simulation, Simulation]:
-    fast = Simulation(p, pauses=ps)
-    slow = Simulation(p, pauses=ps, float_path=False)
+def _pair(
+    p: Params, ps: list[DevelopmentPause], lab_set: tuple[Lab, ...] = DEFAULT_LABS
+) -> tuple[Simulation, Simulation]:
+    fast = Simulation(p, lab_set, ps)
+    slow = Simulation(p, lab_set, ps, float_path=False)
     assert isinstance(fast._rates, FloatRates) and isinstance(slow._rates, Rates)
     return fast, slow
 
@@ -75,7 +96,7 @@ def _pair(p: Params, ps: list[DevelopmentPause]) -> tuple[Simulation, Simulation
 def test_float_path_matches_array_path(data: st.DataObject) -> None:
     p = data.draw(params())
     ps = data.draw(pauses(p))
-    fast, slow = _pair(p, ps)
+    fast, slow = _pair(p, ps, data.draw(labs()))
     a, b = fast.run(), slow.run()
     np.testing.assert_array_equal(a.paused, b.paused)
     for name in ("h", "s", "c", "v", "a", "ds", "dc"):
@@ -100,9 +121,28 @@ def test_float_path_forks_and_schedules_like_the_array_path() -> None:
     assert not fast_fork.history.paused.any() and fast.history.paused.any()
 
 
-def test_float_path_only_for_one_member_and_one_lab() -> None:
+def test_float_path_only_for_one_member() -> None:
     assert isinstance(Simulation(members=2)._rates, Rates)
     assert isinstance(Simulation()._rates, FloatRates)
+    race = load_preset("race_one_lab_defects")
+    assert isinstance(race.simulation()._rates, FloatRates)
+    sim = Simulation(Params(full_automation_speedup=20.0))
+    sim.step(3)
+    r = sim._rates
+    assert isinstance(r, FloatRates)
+    # Python floats throughout: a numpy scalar would be slow and warn where floats give inf
+    assert all(type(x) is float for x in vars(r.labs[0]).values())
+    assert type(r.dv) is float
+
+
+def test_race_preset_same_on_both_paths() -> None:
+    race = load_preset("race_one_lab_defects")
+    fast, slow = _pair(race.params, list(race.pauses), race.labs)
+    a, b = fast.run(), slow.run()
+    assert a.paused.any()  # the preset's development pause happens, and a lab defects
+    np.testing.assert_array_equal(a.paused, b.paused)
+    np.testing.assert_allclose(a.c, b.c, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(a.v, b.v, rtol=1e-9, atol=1e-9)
 
 
 @SETTINGS
@@ -110,9 +150,10 @@ def test_float_path_only_for_one_member_and_one_lab() -> None:
 def test_skipping_quiet_boundaries_changes_nothing(data: st.DataObject) -> None:
     p = data.draw(params())
     ps = data.draw(pauses(p))
-    quick = Simulation(p, pauses=ps).run()
+    lab_set = data.draw(labs())
+    quick = Simulation(p, lab_set, ps).run()
     with mock.patch.object(PauseBook, "_quiet", return_value=False):
-        full = Simulation(p, pauses=ps).run()
+        full = Simulation(p, lab_set, ps).run()
     np.testing.assert_array_equal(quick.paused, full.paused)
     np.testing.assert_array_equal(quick.c, full.c)
     np.testing.assert_array_equal(quick.v, full.v)

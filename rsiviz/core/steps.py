@@ -1,0 +1,75 @@
+"""The integrator's step rule: how far one sub-step may go.
+
+Software is integrated with :func:`rsiviz.core.model.increment`, exact while log10 of its
+rate is linear along the step, so the step size bounds how far that assumption is
+stretched (MAX_LOG_RATE_CHANGE) and how far any level moves (MAX_MOVE). The rule is shared
+by the array path (ensembles, sweeps, several labs) and the float path (a single run).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from rsiviz.core.model import LN10, ArrayMath, Constants, _flat, ceilings
+
+# Largest move of any level (OOM) in one sub-step. MODEL.md asks for ~0.02 OOM *or* a
+# method that stays accurate: software is integrated exactly along its log-linear rate,
+# so accuracy is set by MAX_LOG_RATE_CHANGE (tests/core/test_reference.py checks it
+# against a fine forward-Euler reference).
+MAX_MOVE = 0.25
+# Largest change of log10(software rate) within one step (the integrator's accuracy knob).
+MAX_LOG_RATE_CHANGE = 0.1
+# Near the software ceiling, a step covers at most this share of the remaining distance,
+# unless that distance is below CEILING_ABS OOM.
+CEILING_FRACTION = 0.3
+CEILING_ABS = 0.002
+# A month never takes more sub-steps than this, so the window can never hang; at the
+# MAX_MOVE above the bound is reached only after 400 OOM of movement in one month.
+MAX_SUBSTEPS = 20_000
+MONTH = 1.0 / 12.0
+
+
+def lab_limits(xp: Any, k: Constants, ctl: Any, r: Any, s: Any) -> tuple[Any, Any, Any, Any]:
+    """Per-lab parts of the step rule, elementwise (arrays, or one lab's floats).
+
+    Returns ``(ds, speed, drift, near_ceiling)``: the software rate capped by the distance
+    to the ceiling, the fastest level's speed (OOM/yr), the growth of log10 of the software
+    rate per year (through s and through time), and the step that moves s at most
+    CEILING_FRACTION of its distance to the ceiling (inf where returns are not falling).
+    """
+    # Software cannot move further than its ceiling, however fast its rate: within
+    # MAX_MOVE of the ceiling, the remaining distance bounds the move.
+    room = ceilings(k)[1] - s
+    ds = xp.where(room > MAX_MOVE, r.ds, xp.minimum(r.ds, room * 12.0))
+    dc = ctl.follow * (r.dh + ds) + ctl.extra
+    speed = xp.maximum(xp.maximum(r.dh, ds), dc)
+    drift = xp.maximum(r.kappa, 0.0) * r.ds_own + xp.abs(r.tau)
+    # Near the ceiling kappa ~ -k_b / (s_max - s) changes fast, so the log-linear step
+    # (which holds kappa fixed) is accurate only over a fraction of that distance. Within
+    # CEILING_ABS OOM of the ceiling no limit applies: nothing visible can change there.
+    neg = xp.maximum(-r.kappa, 1e-12)
+    near = xp.maximum(CEILING_FRACTION * room, CEILING_ABS)
+    # inverse of the increment for kappa < 0 and tau = 0 (it may overflow to inf: no limit)
+    dt = xp.expm1(xp.minimum(neg * near, 300.0) * LN10) / (neg * LN10 * r.ds_own + 1e-300)
+    return ds, speed, drift, xp.where(r.kappa < 0, dt, math.inf)
+
+
+def combine(xp: Any, k: Constants, boost: Any, v: Any, ds_max: Any, speed: Any, drift: Any) -> Any:
+    """The step from the largest per-lab terms and oversight's speed (``v``: its level)."""
+    m = ds_max / _flat(k.g_s)
+    dv = xp.where(v < k.v_max, _flat(k.g_v) * (1.0 + _flat(k.sigma) * m) * boost, 0.0)
+    speed = xp.maximum(speed, dv)
+    return xp.minimum(MAX_MOVE / (speed + 1e-12), MAX_LOG_RATE_CHANGE / (drift + 1e-12))
+
+
+def step_limit(k: Constants, ctl: Any, r: Any, s: Any, v: Any) -> Any:
+    """(N,) largest safe step of each member, array path."""
+    with np.errstate(over="ignore"):
+        ds, speed, drift, near = lab_limits(ArrayMath, k, ctl, r, s)
+    limit = combine(
+        ArrayMath, k, ctl.boost, v, ds.max(axis=1), speed.max(axis=1), drift.max(axis=1)
+    )
+    return np.minimum(limit, near.min(axis=1))
