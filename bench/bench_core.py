@@ -10,8 +10,7 @@ with fewer repeats and smaller sizes; its targets are not comparable and show as
 Rows:
 
 * one default 12-year run, ``Simulation().run()`` (target <= 5 ms), and for comparison the
-  same run forced onto the numpy array path and a run of each preset (no targets; the race
-  preset has three labs, which take the array path);
+  same run forced onto the numpy array path and a run of each preset (no targets);
 * the 5,000-draw Forethought ensemble, ``replicate_forethought(5000, 0)`` (target <= 1 s);
 * a 100 x 100 sweep of full runs, software_returns 0.4-3.6 x full_automation_speedup 2-32,
   metric peak_gap (target <= 3 s);
