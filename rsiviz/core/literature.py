@@ -35,6 +35,7 @@ FORETHOUGHT_MONTHS = 48
 WINDOW_YEARS = 1.0
 # Points per simulated month at which the within-month trajectory is evaluated.
 DENSE_PER_MONTH = 8
+DENSE_CHUNK = 10_000  # draws whose dense curves are held at once (~30 MB each array)
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,13 @@ def replicate_forethought(draws: int = 5000, seed: int = 0) -> ForethoughtResult
     overrides["software_ceiling"] = y * YEAR_OF_PROGRESS_OOM
     sim = Simulation(forethought_params(), DEFAULT_LABS, (), overrides=overrides, a_fixed=1.0)
     hist = sim.run()
-    levels = dense_levels(hist.s[: hist.length, :, 0], hist.ds[: hist.length, :, 0])
+    s, ds = hist.s[: hist.length, :, 0], hist.ds[: hist.length, :, 0]
     window = round(WINDOW_YEARS * 12 * DENSE_PER_MONTH)
-    progress = max_window_gain(levels, window) / YEAR_OF_PROGRESS_OOM
+    progress = np.empty(draws)
+    for lo in range(0, draws, DENSE_CHUNK):  # the dense curves of all draws at once are big
+        part = slice(lo, lo + DENSE_CHUNK)
+        levels = dense_levels(s[:, part], ds[:, part])
+        progress[part] = max_window_gain(levels, window) / YEAR_OF_PROGRESS_OOM
     return ForethoughtResult(
         draws=draws,
         seed=seed,
