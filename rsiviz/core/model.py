@@ -9,8 +9,8 @@ Levels are log10 ("OOM") relative to the leading lab at the start year.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -225,6 +225,19 @@ def increment(xp: Any, rate: Any, kappa: Any, tau: Any, dt: Any) -> Any:
     tiny = xp.abs(w) < 1e-6
     g = xp.where(tiny, 1.0 + 0.5 * w, -xp.log1p(-xp.minimum(w, 0.999)) / xp.where(tiny, 1.0, w))
     return rate * e * g
+
+
+T = TypeVar("T", Constants, LabControls)
+
+
+def take_members(obj: T, rows: NDArray[np.intp]) -> T:
+    """``obj`` for the members ``rows`` only: every per-member array is indexed by them."""
+    picked: dict[str, Any] = {
+        f.name: value[rows]
+        for f in fields(obj)
+        if isinstance(value := getattr(obj, f.name), np.ndarray) and value.ndim
+    }
+    return replace(obj, **picked)
 
 
 def _flat(value: Value) -> Value:

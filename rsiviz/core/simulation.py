@@ -17,16 +17,22 @@ from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
 from rsiviz.core.model import (
     Constants,
     FloatArray,
+    LabControls,
     Rates,
     _flat,
     build_constants,
     ceilings,
     log_linear_increment,
     rates,
+    take_members,
 )
 from rsiviz.core.params import Params
 from rsiviz.core.pauses import PauseBook
 from rsiviz.core.steps import MAX_SUBSTEPS, MONTH, step_limit
+
+# Once at least half the members of an ensemble of this size or more have finished a month,
+# the rest step on alone: an exploding member needs hundreds of sub-steps, most need one.
+COMPACT_MIN = 32
 
 
 class Simulation:
@@ -156,36 +162,29 @@ class Simulation:
             self._advance_month_floats(self._ctl_f)
             return
         k, ctl = self.k, self._ctl
-        h_cap, s_cap = ceilings(k)
         t_start = self.time
         elapsed = np.zeros((self.n_members, 1))
         r = self._rates
         assert isinstance(r, Rates)
-        h, s, c, v = self.h, self.s, self.c, self.v
-        g_v, sigma, g_s = _flat(k.g_v), _flat(k.sigma), _flat(k.g_s)
-        boost = ctl.boost
+        state = (self.h, self.s, self.c, self.v)
+        full: State | None = None  # all members, once some have been set aside
+        rows: np.ndarray | None = None  # rows of `full` still stepping
         for i in range(MAX_SUBSTEPS):
-            left = MONTH - elapsed
-            dt = np.minimum(left, step_limit(k, ctl, r, s, v)[:, None])
-            if i == MAX_SUBSTEPS - 1:  # never hang: finish the month in one (clamped) move
-                dt = left
-            dh = np.minimum(h + r.dh * dt, h_cap) - h
-            grow = log_linear_increment(r.ds_own, r.kappa, r.tau, dt) + (r.ds - r.ds_own) * dt
-            ds = np.minimum(s + grow, s_cap) - s
-            h, s = h + dh, s + ds
-            c = np.minimum(c + ctl.follow * (dh + ds) + ctl.extra * dt, h + s)
-            ds_front = (
-                ds[:, 0]
-                if r.lead is None
-                else np.take_along_axis(ds, r.lead[:, None], axis=1)[:, 0]
-            )
-            dt1 = dt[:, 0]
-            v = np.minimum(v + g_v * boost * (dt1 + sigma * (ds_front / g_s - dt1)), k.v_max)
+            state, dt = _substep(k, ctl, r, state, MONTH - elapsed, i == MAX_SUBSTEPS - 1)
             elapsed = elapsed + dt
-            if np.all(elapsed >= MONTH * (1 - 1e-12)):
+            done = elapsed[:, 0] >= MONTH * (1 - 1e-12)
+            if done.all():
                 break
-            r = rates(k, t_start + elapsed, h, s, c, ctl)
-        self.h, self.s, self.c, self.v = h, s, c, v
+            if 2 * done.sum() >= done.size >= COMPACT_MIN:
+                # Most members have finished the month: step only the others from here.
+                full = _put_back(full, rows, state)
+                keep = np.flatnonzero(~done)
+                rows = keep if rows is None else rows[keep]
+                k, ctl = take_members(k, keep), take_members(ctl, keep)
+                state = tuple(x[keep] for x in state)  # type: ignore[assignment]
+                elapsed = elapsed[keep]
+            r = rates(k, t_start + elapsed, *state[:3], ctl)
+        self.h, self.s, self.c, self.v = _put_back(full, rows, state)
 
     def _advance_month_floats(self, ctl: floats.FloatControls) -> None:
         """:meth:`_advance_month` for one member, step for step, on floats."""
@@ -195,6 +194,37 @@ class Simulation:
         h, s, c, v = floats.advance_month(self._kf, ctl, r, self.time, state)
         self.h, self.s, self.c = np.array([h]), np.array([s]), np.array([c])
         self.v = np.array([v])
+
+
+State = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+
+
+def _substep(
+    k: Constants, ctl: LabControls, r: Rates, state: State, left: FloatArray, last: bool
+) -> tuple[State, FloatArray]:
+    """One sub-step of every member in ``state`` = (h, s, c, v); returns it and the steps."""
+    h, s, c, v = state
+    h_cap, s_cap = ceilings(k)
+    dt = left if last else np.minimum(left, step_limit(k, ctl, r, s, v)[:, None])
+    dh = np.minimum(h + r.dh * dt, h_cap) - h
+    grow = log_linear_increment(r.ds_own, r.kappa, r.tau, dt) + (r.ds - r.ds_own) * dt
+    ds = np.minimum(s + grow, s_cap) - s
+    h, s = h + dh, s + ds
+    c = np.minimum(c + ctl.follow * (dh + ds) + ctl.extra * dt, h + s)
+    ds_front = ds[:, 0] if r.lead is None else np.take_along_axis(ds, r.lead[:, None], axis=1)[:, 0]
+    dt1 = dt[:, 0]
+    g_v, sigma, g_s = _flat(k.g_v), _flat(k.sigma), _flat(k.g_s)
+    v = np.minimum(v + g_v * ctl.boost * (dt1 + sigma * (ds_front / g_s - dt1)), k.v_max)
+    return (h, s, c, v), dt
+
+
+def _put_back(full: State | None, rows: np.ndarray | None, state: State) -> State:
+    """The full (h, s, c, v) with the members still stepping (``rows``) updated."""
+    if full is None or rows is None:
+        return state
+    for whole, part in zip(full, state, strict=True):
+        whole[rows] = part
+    return full
 
 
 def _member_count(overrides: dict[str, FloatArray] | None, members: int | None) -> int:

@@ -157,3 +157,25 @@ def test_skipping_quiet_boundaries_changes_nothing(data: st.DataObject) -> None:
     np.testing.assert_array_equal(quick.paused, full.paused)
     np.testing.assert_array_equal(quick.c, full.c)
     np.testing.assert_array_equal(quick.v, full.v)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_setting_finished_members_aside_changes_nothing(data: st.DataObject) -> None:
+    """Ensembles step the members still inside a month alone once most have finished it."""
+    p = data.draw(params())
+    ps = data.draw(pauses(p))
+    lab_set = data.draw(labs())
+    n = 64
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    overrides = {
+        "software_returns": rng.uniform(0.2, 5.0, n),  # explosions in some members only
+        "full_automation_speedup": np.exp(rng.uniform(0.0, np.log(100.0), n)),
+    }
+    compact = Simulation(p, lab_set, ps, overrides=overrides).run()
+    with mock.patch("rsiviz.core.simulation.COMPACT_MIN", 10**9):
+        plain = Simulation(p, lab_set, ps, overrides=overrides).run()
+    np.testing.assert_array_equal(compact.paused, plain.paused)
+    for name in ("h", "s", "c", "v", "ds"):
+        x, y = getattr(compact, name), getattr(plain, name)
+        np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-9, err_msg=name)
