@@ -28,6 +28,8 @@ _LOGIT_SPAN = math.log(0.95 / 0.05) - math.log(0.2 / 0.8)
 EXP_MAX = 40.0
 # How close (as a fraction of s_max) software may come to its ceiling, where returns reach 0.
 CEILING_EPS = 1e-9
+# Compute within this many OOM of its ceiling has reached it.
+CEILING_TOL = 1e-9
 
 # Lab modes, set at month boundaries by the development-pause logic.
 FREE, FROZEN, GRADUAL, LAG = 0, 1, 2, 3
@@ -174,7 +176,9 @@ def own_rates(xp: Any, k: Constants, t: Any, h: Any, s: Any, c: Any, ctl: Any) -
     spread = k.l0 + h + s - rho_h  # rho_AI - rho_H
     exponent = k.p * (rho_h + a * spread) + k.k_b * xp.log1p(-s / k.s_max)
     ds_own = (k.g_s * xp.exp(LN10 * xp.minimum(exponent, EXP_MAX))) * ctl.research
-    dh = (k.g_c * ctl.compute) * (h < k.h_max)
+    # within CEILING_TOL of its ceiling compute has arrived: the floats and the array path
+    # may round the sum of a year's steps either side of the ceiling itself
+    dh = (k.g_c * ctl.compute) * (h < k.h_max - CEILING_TOL)
     # how automation moves with c, times how c moves: with s (follow) and with time.
     pull = spread * da
     kappa = k.p * (a + pull * ctl.follow) - k.k_b / (k.s_max - s)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -179,3 +180,26 @@ def test_setting_finished_members_aside_changes_nothing(data: st.DataObject) -> 
     for name in ("h", "s", "c", "v", "ds"):
         x, y = getattr(compact, name), getattr(plain, name)
         np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-9, err_msg=name)
+
+
+def test_compute_reaching_its_ceiling_at_a_month_boundary() -> None:
+    """Regression (found by a long hypothesis run): compute growing 1 OOM/yr to a 1-OOM
+    ceiling arrives at month 12; one path summed its steps to 1.0 and stopped, the other to
+    0.999... and went on growing (dc differed by 1 OOM/yr at that month)."""
+    p = Params(
+        start_year=2020.0,
+        years=1.0,
+        compute_growth=1.0,
+        compute_ceiling=1.0,
+        software_pace=0.25,
+        software_returns=1.0,
+        parallel_returns=1.0,
+        full_automation_speedup=4.0,
+        software_ceiling=3.0,
+        automation_now=0.5,
+        automation_span=3.0,
+    )
+    fast, slow = _pair(p, [])
+    a, b = fast.run(), slow.run()
+    np.testing.assert_allclose(a.dc, b.dc, rtol=1e-9, atol=1e-9)
+    assert a.h[-1, 0, 0] == pytest.approx(1.0) and a.dc[-1, 0, 0] == pytest.approx(a.ds[-1, 0, 0])
