@@ -57,6 +57,10 @@ class ForethoughtResult:
                 "p_10_years_in_12_months": self.p_10_years,
             },
             "median_years_of_progress_in_12_months": float(np.median(self.years_of_progress)),
+            "method": (
+                f"{FORETHOUGHT_MONTHS}-month runs; years of progress = most software progress "
+                f"in any {WINDOW_YEARS * 12:g}-month window / 8 doublings"
+            ),
         }
 
 
