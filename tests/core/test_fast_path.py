@@ -25,9 +25,12 @@ from rsiviz.core.model import Rates
 from rsiviz.core.pauses import PauseBook
 from rsiviz.core.scenario import load_preset
 
+from .budget import examples
 from .test_properties import params
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @st.composite
@@ -160,7 +163,7 @@ def test_skipping_quiet_boundaries_changes_nothing(data: st.DataObject) -> None:
     np.testing.assert_array_equal(quick.v, full.v)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_setting_finished_members_aside_changes_nothing(data: st.DataObject) -> None:
     """Ensembles step the members still inside a month alone once most have finished it."""

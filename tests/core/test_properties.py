@@ -10,6 +10,8 @@ from rsiviz.core import DevelopmentPause, Params, Simulation
 from rsiviz.core.params import param_specs
 from rsiviz.core.scenario import Scenario, scenario_from_text, scenario_to_text
 
+from .budget import examples
+
 NUMERIC = [s for s in param_specs() if not s.is_choice and s.name not in ("start_year", "years")]
 
 
@@ -24,7 +26,9 @@ def params(draw: st.DrawFn) -> Params:
     return Params(**values)  # type: ignore[arg-type]
 
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _all_outputs(sim: Simulation) -> list[np.ndarray]:

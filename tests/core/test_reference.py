@@ -40,6 +40,8 @@ from rsiviz.core.reference import reference_run
 from rsiviz.core.scenario import load_preset
 from rsiviz.core.simulation import Simulation
 
+from .budget import examples
+
 TOL = 0.05  # OOM, see the module docstring
 REF_MOVE = 0.002  # reference sub-step movement (OOM), halved once for Richardson
 BURST = 1.0  # OOM between neighbouring months of the reference that marks an explosion
@@ -215,7 +217,7 @@ def _params_strategy() -> st.SearchStrategy[tuple[Params, tuple[DevelopmentPause
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
