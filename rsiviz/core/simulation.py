@@ -169,8 +169,11 @@ class Simulation:
         state = (self.h, self.s, self.c, self.v)
         full: State | None = None  # all members, once some have been set aside
         rows: np.ndarray | None = None  # rows of `full` still stepping
+        done = np.zeros(self.n_members, dtype=bool)
         for i in range(MAX_SUBSTEPS):
-            state, dt = _substep(k, ctl, r, state, MONTH - elapsed, i == MAX_SUBSTEPS - 1)
+            # a member that has finished the month stands still (a zero step is exact)
+            left = np.where(done[:, None], 0.0, MONTH - elapsed)
+            state, dt = _substep(k, ctl, r, state, left, i == MAX_SUBSTEPS - 1)
             elapsed = elapsed + dt
             done = elapsed[:, 0] >= MONTH * (1 - 1e-12)
             if done.all():
@@ -182,7 +185,7 @@ class Simulation:
                 rows = keep if rows is None else rows[keep]
                 k, ctl = take_members(k, keep), take_members(ctl, keep)
                 state = tuple(x[keep] for x in state)  # type: ignore[assignment]
-                elapsed = elapsed[keep]
+                elapsed, done = elapsed[keep], done[keep]
             r = rates(k, t_start + elapsed, *state[:3], ctl)
         self.h, self.s, self.c, self.v = _put_back(full, rows, state)
 
