@@ -212,6 +212,29 @@ def test_explosion_in_the_final_month_matches_reference() -> None:
     assert worst["v"] < 0.01  # the months before the burst agree closely
 
 
+def test_pause_freezing_an_exploding_month_matches_reference() -> None:
+    """Regression (a long hypothesis run): software grows 2.9 OOM in the month before a
+    development pause freezes it, so the month's end value stays on screen for a month.
+    With log10(rate) allowed to change 0.1 per step it ended 0.06 OOM short."""
+    params = Params(
+        years=4.0,
+        compute_growth=0.0,
+        compute_ceiling=2.0,
+        software_pace=0.59375,
+        software_returns=1.875,
+        parallel_returns=0.5,
+        full_automation_speedup=22.0,
+        software_ceiling=13.0,
+        automation_now=0.296875,
+        automation_span=5.25,
+        pause_research_fraction=0.0,
+        pause_compute_fraction=0.0,
+    )
+    pauses = (DevelopmentPause.at(2026.875, 1.0),)
+    worst = _check(Simulation(params, pauses=pauses), pauses)
+    assert worst["s"] < 0.02
+
+
 def _params_strategy() -> st.SearchStrategy[tuple[Params, tuple[DevelopmentPause, ...]]]:
     def build(
         d: dict[str, float | str], pause: tuple[float, float] | None
