@@ -14,8 +14,15 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from rsiviz.core.model import Constants, LabControls, ceilings, increment, own_rates
-from rsiviz.core.steps import MAX_SUBSTEPS, MONTH, combine, lab_limits
+from rsiviz.core.model import Constants, LabControls, own_rates
+from rsiviz.core.steps import (
+    MAX_SUBSTEPS,
+    MONTH,
+    combine,
+    lab_limits,
+    move_lab,
+    move_oversight,
+)
 
 
 def _fwhere(cond: bool, a: float, b: float) -> float:
@@ -143,22 +150,16 @@ def advance_month(
     ``state`` is ``(h, s, c, v)``: per-lab lists and the oversight level.
     """
     h, s, c, v = (list(state[0]), list(state[1]), list(state[2]), state[3])
-    h_cap, s_cap = (float(x) for x in ceilings(k))
-    g_v, sigma, g_s, v_max = (float(x) for x in (k.g_v, k.sigma, k.g_s, k.v_max))
     elapsed = 0.0
     for i in range(MAX_SUBSTEPS):
         left = MONTH - elapsed
         dt = left if i == MAX_SUBSTEPS - 1 else min(left, step_limit(k, ctl, r, s, v))
         ds_front = 0.0
         for j, (lr, lc) in enumerate(zip(r.labs, ctl.labs, strict=True)):
-            dh = min(h[j] + lr.dh * dt, h_cap) - h[j]
-            grow = increment(FloatMath, lr.ds_own, lr.kappa, lr.tau, dt) + (lr.ds - lr.ds_own) * dt
-            ds = min(s[j] + grow, s_cap) - s[j]
-            h[j], s[j] = h[j] + dh, s[j] + ds
-            c[j] = min(c[j] + lc.follow * (dh + ds) + lc.extra * dt, h[j] + s[j])
+            h[j], s[j], c[j], ds = move_lab(FloatMath, k, lc, lr, (h[j], s[j], c[j]), dt)
             if j == r.lead:
                 ds_front = ds
-        v = min(v + g_v * ctl.boost * (dt + sigma * (ds_front / g_s - dt)), v_max)
+        v = move_oversight(FloatMath, k, ctl.boost, v, dt, ds_front)
         elapsed += dt
         if elapsed >= MONTH * (1 - 1e-12):
             break

@@ -15,20 +15,18 @@ from rsiviz.core import floats
 from rsiviz.core.history import History
 from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
 from rsiviz.core.model import (
+    ArrayMath,
     Constants,
     FloatArray,
     LabControls,
     Rates,
-    _flat,
     build_constants,
-    ceilings,
-    log_linear_increment,
     rates,
     take_members,
 )
 from rsiviz.core.params import Params
 from rsiviz.core.pauses import PauseBook
-from rsiviz.core.steps import MAX_SUBSTEPS, MONTH, step_limit
+from rsiviz.core.steps import MAX_SUBSTEPS, MONTH, move_lab, move_oversight, step_limit
 
 # Once at least half the members of an ensemble of this size or more have finished a month,
 # the rest step on alone: an exploding member needs hundreds of sub-steps, most need one.
@@ -207,17 +205,10 @@ def _substep(
 ) -> tuple[State, FloatArray]:
     """One sub-step of every member in ``state`` = (h, s, c, v); returns it and the steps."""
     h, s, c, v = state
-    h_cap, s_cap = ceilings(k)
     dt = left if last else np.minimum(left, step_limit(k, ctl, r, s, v)[:, None])
-    dh = np.minimum(h + r.dh * dt, h_cap) - h
-    grow = log_linear_increment(r.ds_own, r.kappa, r.tau, dt) + (r.ds - r.ds_own) * dt
-    ds = np.minimum(s + grow, s_cap) - s
-    h, s = h + dh, s + ds
-    c = np.minimum(c + ctl.follow * (dh + ds) + ctl.extra * dt, h + s)
+    h, s, c, ds = move_lab(ArrayMath, k, ctl, r, (h, s, c), dt)
     ds_front = ds[:, 0] if r.lead is None else np.take_along_axis(ds, r.lead[:, None], axis=1)[:, 0]
-    dt1 = dt[:, 0]
-    g_v, sigma, g_s = _flat(k.g_v), _flat(k.sigma), _flat(k.g_s)
-    v = np.minimum(v + g_v * ctl.boost * (dt1 + sigma * (ds_front / g_s - dt1)), k.v_max)
+    v = move_oversight(ArrayMath, k, ctl.boost, v, dt[:, 0], ds_front)
     return (h, s, c, v), dt
 
 

@@ -1,9 +1,11 @@
-"""The integrator's step rule: how far one sub-step may go.
+"""The integrator: how far one sub-step may go, and how the levels move in it.
 
 Software is integrated with :func:`rsiviz.core.model.increment`, exact while log10 of its
 rate is linear along the step, so the step size bounds how far that assumption is
 stretched (MAX_LOG_RATE_CHANGE) and how far any level moves (MAX_MOVE). The rule is shared
-by the array path (ensembles, sweeps, several labs) and the float path (a single run).
+by the array path (ensembles, sweeps, several labs) and the float path (a single run), and
+so are :func:`move_lab` and :func:`move_oversight`, elementwise on arrays or on one lab's
+floats.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from rsiviz.core.model import LN10, ArrayMath, Constants, _flat, ceilings
+from rsiviz.core.model import LN10, ArrayMath, Constants, _flat, ceilings, increment
 
 # Largest move of any level (OOM) in one sub-step. MODEL.md asks for ~0.02 OOM *or* a
 # method that stays accurate: software is integrated exactly along its log-linear rate,
@@ -76,3 +78,30 @@ def step_limit(k: Constants, ctl: Any, r: Any, s: Any, v: Any) -> Any:
         ArrayMath, k, ctl.boost, v, ds.max(axis=1), speed.max(axis=1), drift.max(axis=1)
     )
     return np.minimum(limit, near.min(axis=1))
+
+
+def move_lab(xp: Any, k: Constants, ctl: Any, r: Any, level: tuple[Any, Any, Any], dt: Any) -> Any:
+    """One sub-step of a lab's ``(h, s, c)`` (arrays of every lab, or one lab's floats).
+
+    Compute grows linearly to its ceiling; software along its log-linear rate (own research,
+    exactly) plus diffusion, to its ceiling; capability follows potential where the lab
+    trains, plus the extra pace of a gradual release. Returns ``(h, s, c, ds)``.
+    """
+    h, s, c = level
+    h_cap, s_cap = ceilings(k)
+    dh = xp.minimum(h + r.dh * dt, h_cap) - h
+    grow = increment(xp, r.ds_own, r.kappa, r.tau, dt) + (r.ds - r.ds_own) * dt
+    ds = xp.minimum(s + grow, s_cap) - s
+    h, s = h + dh, s + ds
+    c = xp.minimum(c + ctl.follow * (dh + ds) + ctl.extra * dt, h + s)
+    return h, s, c, ds
+
+
+def move_oversight(xp: Any, k: Constants, boost: Any, v: Any, dt: Any, ds_front: Any) -> Any:
+    """One sub-step of oversight, exact given the frontier lab's software move ``ds_front``.
+
+    Its rate g_V (1 + sigma (M - 1)) b is linear in M = (ds/dt) / g_S0, so its integral over
+    the step is g_V b (dt + sigma (ds / g_S0 - dt)).
+    """
+    g_v, sigma, g_s = _flat(k.g_v), _flat(k.sigma), _flat(k.g_s)
+    return xp.minimum(v + g_v * boost * (dt + sigma * (ds_front / g_s - dt)), k.v_max)
