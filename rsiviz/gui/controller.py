@@ -148,11 +148,22 @@ class Controller(QObject):
         self._restart()
 
     def _restart(self) -> None:
-        self.sim = self._new_simulation()
-        self.counterfactual = self._new_simulation(live=False) if self._live_pauses else None
-        self.view_month = 0
-        self._carry = 0.0
+        self._rebuild(0)
         self.emit_snapshot()
+
+    def _rebuild(self, month: int) -> None:
+        """The run (and its counterfactual) from the start up to ``month``, viewed there.
+
+        The model is deterministic, so this is the same run as the one it replaces.
+        """
+        self.sim = self._new_simulation()
+        self.sim.step(max(0, min(month, self.sim.n_months)))
+        self.counterfactual = None
+        if self._live_pauses:
+            self.counterfactual = self._new_simulation(live=False)
+            self.counterfactual.step(self.sim.month)
+        self.view_month = self.sim.month
+        self._carry = 0.0
 
     def set_speed(self, months_per_second: float) -> None:
         low, high = SPEED_RANGE
@@ -249,13 +260,7 @@ class Controller(QObject):
         self.stop()
         when = self.sim.k.t0 + month / 12.0
         self._live_pauses = [p for p in self._live_pauses if p.start <= when + 1e-9]
-        self.sim = self._new_simulation()
-        self.sim.step(month)
-        self.counterfactual = None
-        if self._live_pauses:
-            self.counterfactual = self._new_simulation(live=False)
-            self.counterfactual.step(month)
-        self._carry = 0.0
+        self._rebuild(month)
 
     def replay(self, live_pauses: tuple[DevelopmentPause, ...], month: int) -> None:
         """Re-run from the start with these live development pauses, up to ``month``.
@@ -265,10 +270,8 @@ class Controller(QObject):
         self.stop()
         self._live_pauses = list(live_pauses)
         self.ghost = None
-        self.sim = self._new_simulation()
-        self.counterfactual = self._new_simulation(live=False) if self._live_pauses else None
-        self._carry = 0.0
-        self.advance(max(0, min(month, self.sim.n_months)))
+        self._rebuild(month)
+        self.emit_snapshot()
 
     def add_scheduled_pause(self, pause: DevelopmentPause) -> None:
         """Add a dated or conditional development pause to the scenario and re-run."""
@@ -332,13 +335,7 @@ class Controller(QObject):
         old = self.sim
         old.run()
         self.ghost = old.history
-        self.sim = self._new_simulation()
-        self.sim.run()
-        self.counterfactual = None
-        if self._live_pauses:
-            self.counterfactual = self._new_simulation(live=False)
-            self.counterfactual.run()
-        self.view_month = self.sim.month
+        self._rebuild(self.scenario.params.n_months)
         self.emit_snapshot()
 
     # -- scenarios ------------------------------------------------------------------------
