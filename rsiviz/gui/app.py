@@ -1,8 +1,9 @@
 """The window's entry point: options, QApplication, exception hook, screenshot mode.
 
 ``rsiviz [--preset NAME | --scenario FILE] [--set NAME=VALUE] [--pause START:MONTHS[:RELEASE]]
-[--until YEAR] [--screenshot FILE.png [--size WxH]]`` opens the window (or plays it up to
-``--until`` and saves a screenshot). Bad options exit 2 with one line on stderr.
+[--show VIEW,...] [--until YEAR] [--screenshot FILE.png [--size WxH]]`` opens the window with
+those views (or plays it up to ``--until``, waits for their background work and saves a
+screenshot). Bad options exit 2 with one line on stderr.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, NoReturn
 from rsiviz.core.options import OptionError, build_scenario
 from rsiviz.core.scenario import Scenario, ScenarioError
 from rsiviz.core.story import Story, StoryError, find_story
+from rsiviz.gui.views import parse_show, view_keys
 
 DEFAULT_SIZE = (1920, 1080)
 SCREENSHOT_CHUNK = 3  # months per rendered frame while playing up to --until
@@ -57,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--years", type=float, help="years to simulate")
     p.add_argument("--until", type=float, metavar="YEAR", help="play up to this year")
+    p.add_argument(
+        "--show",
+        default="",
+        metavar="VIEW,...",
+        help=f"open these views in docks ({', '.join(view_keys()) or 'none yet'})",
+    )
     p.add_argument("--screenshot", metavar="FILE.png", help="save a screenshot and exit")
     p.add_argument("--size", default=None, metavar="WxH", help="window size for --screenshot")
     p.add_argument(
@@ -114,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         size = parse_size(args.size)
         if args.until is not None and not 1900 <= args.until <= 2300:
             raise UsageError(f"--until {args.until:g}: expected a calendar year")
+        try:
+            args.show = parse_show(args.show)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     except UsageError as exc:
         return _fail(str(exc))
     if args.self_test:
@@ -134,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OptionError, ScenarioError, StoryError) as exc:
         return _fail(str(exc))
     if args.screenshot:
-        return screenshot(scenario, args.screenshot, size, args.until, args.units, args.lower)
-    window_args = (args.until, args.units, args.lower)
+        return screenshot(
+            scenario, args.screenshot, size, args.until, args.units, args.lower, args.show
+        )
+    window_args = (args.until, args.units, args.lower, args.show)
     if story is not None or args.present:
         return run_presenter(scenario, story, args.present, args.theme, window_args)
     return run_window(scenario, *window_args)
@@ -146,20 +160,17 @@ def run_presenter(
     story: Story | None,
     present: bool,
     theme: str,
-    window_args: tuple[float | None, str, str],
+    window_args: tuple[float | None, str, str, list[str]],
 ) -> int:
     """The window with a story loaded, in presenter mode with ``present``."""
-    from rsiviz.gui.presenter import load_story_into, start_presenter
-
     app = application()
     window = create_main_window(scenario)
-    window.resize(*DEFAULT_SIZE)
-    window.show()
+    show_on_screen(window)
     _prepare(window, *window_args)
     if story is not None:
-        load_story_into(window, story)
+        window.load_story(story)
     if present:
-        start_presenter(window, theme)
+        window.start_presenter(theme)
     return int(app.exec())
 
 
@@ -174,15 +185,38 @@ def application() -> Any:
     return app
 
 
-def create_main_window(scenario: Scenario | None = None) -> Any:
-    """A main window with its controller, exception hook installed."""
+def create_main_window(scenario: Scenario | None = None, restore_layout: bool = True) -> Any:
+    """A main window with its controller, exception hook installed.
+
+    ``restore_layout=False`` (screenshots) uses the default dock layout and saves none.
+    """
     application()
     from rsiviz.gui.controller import Controller
     from rsiviz.gui.main_window import MainWindow
 
-    window = MainWindow(Controller(scenario))
+    window = MainWindow(Controller(scenario), restore_layout=restore_layout)
     install_excepthook(window)
     return window
+
+
+def show_on_screen(window: Any) -> None:
+    """Show the window inside its screen's available area (a saved size too large for this
+    screen, or the default on a small projector, is shrunk and moved to fit)."""
+    from PySide6.QtCore import QRect
+
+    screen = window.screen()
+    avail: QRect = screen.availableGeometry() if screen is not None else QRect(0, 0, *DEFAULT_SIZE)
+    frame = window.frameGeometry()
+    restored = window.docks.restored_geometry
+    w = min(frame.width() if restored else DEFAULT_SIZE[0], avail.width())
+    h = min(frame.height() if restored else DEFAULT_SIZE[1], avail.height())
+    extra_w = max(0, frame.width() - window.width())
+    extra_h = max(0, frame.height() - window.height())
+    window.resize(max(320, w - extra_w), max(240, h - extra_h))
+    x = min(max(frame.x() if restored else avail.x(), avail.x()), avail.right() - w + 1)
+    y = min(max(frame.y() if restored else avail.y(), avail.y()), avail.bottom() - h + 1)
+    window.move(x, y)
+    window.show()
 
 
 def install_excepthook(window: Any) -> None:
@@ -200,11 +234,15 @@ def install_excepthook(window: Any) -> None:
     sys.excepthook = hook
 
 
-def _prepare(window: Any, until: float | None, units: str, lower: str) -> None:
+def _prepare(
+    window: Any, until: float | None, units: str, lower: str, show: list[str] | None = None
+) -> None:
     window.plots.set_unit(units)
     window.actions.units[units].setChecked(True)
     window.plots.set_lower_mode(lower)
     window.actions.lower[lower].setChecked(True)
+    if show:
+        window.show_views(show)
     if until is not None:
         play_until(window, until)
 
@@ -219,12 +257,13 @@ def play_until(window: Any, year: float) -> None:
         app.processEvents()
 
 
-def run_window(scenario: Scenario, until: float | None, units: str, lower: str) -> int:
+def run_window(
+    scenario: Scenario, until: float | None, units: str, lower: str, show: list[str]
+) -> int:
     app = application()
     window = create_main_window(scenario)
-    window.resize(*DEFAULT_SIZE)
-    window.show()
-    _prepare(window, until, units, lower)
+    show_on_screen(window)
+    _prepare(window, until, units, lower, show)
     return int(app.exec())
 
 
@@ -235,8 +274,10 @@ def screenshot(
     until: float | None,
     units: str,
     lower: str,
+    show: list[str] | None = None,
 ) -> int:
-    """Play the window to ``until`` (default: the end), save ``window.grab()``, exit 0."""
+    """Play the window to ``until`` (default: the end), let the views' background work
+    finish, save ``window.grab()``, exit 0."""
     if not (
         os.environ.get("DISPLAY")
         or os.environ.get("WAYLAND_DISPLAY")
@@ -244,12 +285,16 @@ def screenshot(
     ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless: still a real render
     app = application()
-    window = create_main_window(scenario)
+    window = create_main_window(scenario, restore_layout=False)
     window.resize(*size)
     window.show()
     app.processEvents()
     end = scenario.params.start_year + scenario.params.years
-    _prepare(window, end if until is None else until, units, lower)
+    _prepare(window, end if until is None else until, units, lower, show)
+    app.processEvents()
+    if not window.jobs.wait_idle(120.0):
+        print("rsiviz: error: the views' background work did not finish", file=sys.stderr)
+        return 1
     app.processEvents()
     image = window.grab().toImage()
     if (image.width(), image.height()) != size:

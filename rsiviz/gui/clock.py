@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from rsiviz.gui.theme import OKABE_ITO, Theme
 
 if TYPE_CHECKING:
-    from rsiviz.gui.controller import Snapshot
+    from rsiviz.core.viewstate import Snapshot
 
 
 def doubling_text(months: float) -> str:

@@ -1,6 +1,8 @@
-"""The controller: owns the simulation, its counterfactual and ghost, and all behaviour.
+"""The controller: owns the simulation, its counterfactual and the previous run, and behaviour.
 
-Widgets emit intent signals; the controller acts and emits :class:`Snapshot` objects.
+Widgets emit intent signals; the controller acts and writes what is to be shown into its
+:class:`~rsiviz.core.viewstate.ViewState` (the live, counterfactual and previous runs, and a
+:class:`~rsiviz.core.viewstate.Snapshot` per frame); views subscribe to that state.
 Playback speed is in simulated months per second of wall time and never depends on the
 frame rate: each timer tick converts the wall time that really passed into months.
 """
@@ -8,13 +10,11 @@ frame rate: each timer tick converts the wall time that really passed into month
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
-from rsiviz.core.history import History
 from rsiviz.core.interventions import DevelopmentPause
 from rsiviz.core.params import SPEC_BY_NAME, ParameterError, Params
 from rsiviz.core.scenario import (
@@ -25,6 +25,7 @@ from rsiviz.core.scenario import (
     save_scenario,
 )
 from rsiviz.core.simulation import Simulation
+from rsiviz.core.viewstate import Run, Snapshot, ViewState
 from rsiviz.gui.units import clock_angles
 
 FRAME_MS = 16  # ~60 Hz; the simulated pace comes from elapsed wall time, not this
@@ -36,40 +37,16 @@ MAX_FRAME_SECONDS = 0.25  # a stalled event loop must not make the run jump ahea
 NEAR_LIMIT_SHARE = 0.5
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """What every view needs to draw one frame.
-
-    ``history`` rows ``0 .. view_month`` are shown; ``counterfactual`` is the same run
-    without the live development pauses (None when there are none); ``ghost`` is the
-    previous run before the last parameter change (None when there is none).
-    """
-
-    history: History
-    view_month: int
-    live_month: int
-    n_months: int
-    year: float
-    counterfactual: History | None
-    ghost: History | None
-    lab_names: tuple[str, ...]
-    playing: bool
-    clock_angle: float
-    doubling_months: float
-    multiplier: float
-    paused: bool
-    params: Params
-    near_software_limit: bool = False  # the frontier lab's software is near its ceiling
-
-
 class Controller(QObject):
     """Playback, development pauses, parameters and scenarios."""
 
-    snapshot_ready = Signal(object)  # Snapshot
     playing_changed = Signal(bool)
     speed_changed = Signal(float)
     scenario_changed = Signal(object)  # Scenario
     params_changed = Signal(object)  # Params, after a re-run with new values
+    # The live scenario after an edit is finished (not while a slider is dragged): views
+    # that recompute something slow (fans, sweeps, sensitivity) listen to this.
+    settled = Signal(object)  # Scenario
     message = Signal(str, str)  # level ("info" | "error"), plain text
 
     def __init__(self, scenario: Scenario | None = None, parent: QObject | None = None) -> None:
@@ -79,9 +56,11 @@ class Controller(QObject):
         self._carry = 0.0
         self._live_pauses: list[DevelopmentPause] = []
         self._pending: dict[str, Any] = {}
-        self.ghost: History | None = None
+        self._dragging = False
+        self.view_state = ViewState()
         self.counterfactual: Simulation | None = None
         self.sim = self._new_simulation()
+        self._show_live()
         self.view_month = 0
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
@@ -91,6 +70,12 @@ class Controller(QObject):
         self._rerun_timer.setSingleShot(True)
         self._rerun_timer.setInterval(0)
         self._rerun_timer.timeout.connect(self._on_rerun_timer_timeout)
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.setInterval(0)
+        self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
+        self.view_state.events.runs.connect(self._on_view_state_changed)
+        self.view_state.events.bands.connect(self._on_view_state_changed)
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -141,11 +126,12 @@ class Controller(QObject):
         self.advance(1)
 
     def reset(self) -> None:
-        """Back to the start of the scenario; drops live development pauses and ghosts."""
+        """Back to the start of the scenario; drops live development pauses and the previous run."""
         self.stop()
         self._live_pauses.clear()
-        self.ghost = None
+        self.view_state.remove_run("previous")
         self._restart()
+        self._settle()
 
     def _restart(self) -> None:
         self._rebuild(0)
@@ -158,12 +144,31 @@ class Controller(QObject):
         """
         self.sim = self._new_simulation()
         self.sim.step(max(0, min(month, self.sim.n_months)))
-        self.counterfactual = None
+        counterfactual = None
         if self._live_pauses:
-            self.counterfactual = self._new_simulation(live=False)
-            self.counterfactual.step(self.sim.month)
+            counterfactual = self._new_simulation(live=False)
+            counterfactual.step(self.sim.month)
+        self._set_counterfactual(counterfactual)
+        self._show_live()
         self.view_month = self.sim.month
         self._carry = 0.0
+
+    def _show_live(self) -> None:
+        self.view_state.set_run(
+            Run("live", "live", self.scenario.name, self.sim.history, self.current_scenario())
+        )
+
+    def _set_counterfactual(self, sim: Simulation | None) -> None:
+        """Keep ``sim`` (stepped beside the live run) as the run without live pauses."""
+        self.counterfactual = sim
+        if sim is None:
+            self.view_state.remove_run("counterfactual")
+            return
+        scenario = dataclasses.replace(self.scenario, name=f"{self.scenario.name} (without)")
+        label = "Without the development pause"
+        self.view_state.set_run(
+            Run("counterfactual", "counterfactual", label, sim.history, scenario)
+        )
 
     def set_speed(self, months_per_second: float) -> None:
         low, high = SPEED_RANGE
@@ -246,13 +251,15 @@ class Controller(QObject):
             self.message.emit("error", f"Development pause not started: {exc}")
             return False
         if self.counterfactual is None:
-            self.counterfactual = self.sim.fork()  # before schedule(): the run without it
+            self._set_counterfactual(self.sim.fork())  # before schedule(): the run without it
         self.sim.schedule(pause)
         self._live_pauses.append(pause)
+        self._show_live()
         self.view_month = self.sim.month
         note = " The later months were dropped: the run goes on from here." if branched else ""
         self.message.emit("info", f"Development pause started in {self.sim.time:.1f}.{note}")
         self.emit_snapshot()
+        self._settle()
         return True
 
     def _branch_at(self, month: int) -> None:
@@ -269,7 +276,7 @@ class Controller(QObject):
         """
         self.stop()
         self._live_pauses = list(live_pauses)
-        self.ghost = None
+        self.view_state.remove_run("previous")
         self._rebuild(month)
         self.emit_snapshot()
 
@@ -290,6 +297,7 @@ class Controller(QObject):
             self._restart()
         else:
             self._rerun()
+        self._settle()
 
     # -- parameters -----------------------------------------------------------------------
     def set_param(self, name: str, value: float | str) -> None:
@@ -322,32 +330,48 @@ class Controller(QObject):
     def _on_rerun_timer_timeout(self) -> None:
         self.flush()
 
+    def set_dragging(self, dragging: bool) -> None:
+        """A slider is held (True) or released (False): release settles the edit."""
+        self._dragging = dragging
+        if not dragging:
+            self.flush()
+            self._settle()
+
+    def _settle(self) -> None:
+        if not self._dragging:
+            self.settled.emit(self.current_scenario())
+
     def _apply_params(self, params: Params) -> None:
         if params == self.scenario.params:
             return
         self.scenario = dataclasses.replace(self.scenario, params=params)
         self._rerun()
         self.params_changed.emit(params)
+        self._settle()
 
     def _rerun(self) -> None:
-        """Re-run the whole future at once; the previous run stays on screen as a ghost."""
+        """Re-run the whole future at once; the previous run stays on screen beside it."""
         self.stop()
         old = self.sim
         old.run()
-        self.ghost = old.history
+        live = self.view_state.runs["live"]
+        self.view_state.set_run(
+            Run("previous", "previous", "Previous run", old.history, live.scenario)
+        )
         self._rebuild(self.scenario.params.n_months)
         self.emit_snapshot()
 
     # -- scenarios ------------------------------------------------------------------------
     def load(self, scenario: Scenario) -> None:
-        """Start a new scenario from its first month (no ghosts)."""
+        """Start a new scenario from its first month (no previous run)."""
         self.stop()
         self.scenario = scenario
         self._pending.clear()
         self._live_pauses.clear()
-        self.ghost = None
+        self.view_state.remove_run("previous")
         self._restart()
         self.scenario_changed.emit(scenario)
+        self._settle()
 
     def load_preset(self, name: str) -> bool:
         return self._load_with(load_preset, name)
@@ -386,8 +410,7 @@ class Controller(QObject):
             live_month=self.sim.month,
             n_months=self.sim.n_months,
             year=float(h.years[m]),
-            counterfactual=None if self.counterfactual is None else self.counterfactual.history,
-            ghost=self.ghost,
+            runs=tuple(self.view_state.shown_runs()),
             lab_names=tuple(lab.name for lab in self.sim.labs),
             playing=self.playing,
             clock_angle=float(clock_angles(doubling)[-1]),
@@ -399,7 +422,19 @@ class Controller(QObject):
                 h.s[m, 0, h.frontier_index()[m, 0]]
                 >= NEAR_LIMIT_SHARE * self.scenario.params.software_ceiling
             ),
+            bands=self.view_state.shown_bands(),
+            ended=self.sim.done,
         )
 
     def emit_snapshot(self) -> None:
-        self.snapshot_ready.emit(self.snapshot())
+        """Publish the frame on screen to every view (through the view state)."""
+        self._frame_timer.stop()
+        self.view_state.set_frame(self.snapshot())
+
+    def _on_view_state_changed(self, _key: str) -> None:
+        # Runs and bands that other features add or hide show at the next event-loop turn;
+        # several changes in one turn draw one frame.
+        self._frame_timer.start()
+
+    def _on_frame_timer_timeout(self) -> None:
+        self.emit_snapshot()

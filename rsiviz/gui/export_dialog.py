@@ -1,7 +1,7 @@
 """File > Export...: the current view as PNG, SVG, CSV, MP4 or GIF, from the window.
 
-The file dialog is the only thing that pops up, and only when asked. Video runs with a
-progress dialog that can be cancelled; the window keeps responding meanwhile.
+The file dialog is the only thing that pops up, and only when asked. Video is tracked by the
+window's background jobs (progress and Cancel in the status bar); the window keeps responding.
 """
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QFileDialog
 
 from rsiviz.core.story import Story, story_for_run
 from rsiviz.gui import exporters
@@ -26,29 +24,10 @@ FILTERS = {
 }
 
 
-def install(window: Any) -> None:
-    """Add File > Export... (Ctrl+E) to the window."""
-    action = QAction("&Export...", window)
-    action.setShortcut(QKeySequence("Ctrl+E"))
-    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    action.triggered.connect(lambda: _on_export_triggered(window))
-    window.addAction(action)
-    file_menu = next(
-        a.menu()
-        for a in window.menuBar().actions()
-        if a.menu() is not None and a.menu().title().replace("&", "") == "File"
-    )
-    quit_action = window.actions.quit
-    file_menu.insertAction(quit_action, action)
-    file_menu.insertSeparator(quit_action)
-    window.actions.export = action
-    window.video_export = None
-
-
 def current_view(window: Any) -> tuple[Story, int]:
     """The window's story and beat, or a story rebuilding its live run."""
     ctl = window.controller
-    player = getattr(window, "story_player", None)
+    player = window.story_player
     story = None if player is None else player.story
     if story is not None and 0 <= player.index < len(player.states):
         state = player.states[player.index]
@@ -86,7 +65,8 @@ def export_to(window: Any, path: str, fmt: str | None = None) -> Any:
     return None
 
 
-def _on_export_triggered(window: Any) -> None:
+def ask_and_export(window: Any) -> None:
+    """File > Export...: ask for a file and a format, then export the view on screen."""
     if window.video_export is not None and window.video_export.running:
         window.banner.show_message("info", "A video export is already running.")
         return
@@ -107,16 +87,8 @@ def _on_export_triggered(window: Any) -> None:
     if job is None:
         window.banner.show_message("info", f"Exported {path}")
         return
-    progress = QProgressDialog("Exporting video...", "Cancel", 0, job.total, window)
-    progress.setWindowTitle("Export")
-    progress.setMinimumDuration(0)
-    progress.setWindowModality(Qt.WindowModality.NonModal)
-    progress.canceled.connect(job.cancel)
-    job.progress.connect(lambda done, total: progress.setValue(done))
-    job.finished.connect(lambda ok, msg: _on_video_finished(window, progress, ok, msg))
-
-
-def _on_video_finished(window: Any, progress: QProgressDialog, ok: bool, message: str) -> None:
-    progress.reset()
-    progress.close()
-    window.banner.show_message("info" if ok else "error", message)
+    # Progress and Cancel show in the status bar, like every other background job.
+    window.jobs.track("export", job)
+    job.finished.connect(
+        lambda ok, message: window.banner.show_message("info" if ok else "error", message)
+    )

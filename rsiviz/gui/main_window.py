@@ -1,39 +1,41 @@
-"""The main window: lays out the widgets and wires their intents to the controller.
+"""The main window: lays out the widgets and docks, and wires their intents to the controller.
 
-Behaviour lives in the controller; this module only connects signals and handles what
-is purely about the window (file dialogs, fullscreen, UI scale, recent files).
+Behaviour lives in the controller; what is drawn lives in its view state, which every view
+subscribes to. This module declares the window's features (presenter mode, stories, exports,
+views in docks) and connects signals; it handles what is purely about the window (file
+dialogs, fullscreen, UI scale, recent files, the saved layout).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from rsiviz.core.scenario import list_presets
+from rsiviz.core.story import Story, StoryError, find_story, list_stories, story_for_scenario
+from rsiviz.core.viewstate import Snapshot
+from rsiviz.gui import export_dialog
 from rsiviz.gui.actions import Actions
 from rsiviz.gui.banner import Banner
 from rsiviz.gui.clock import RsiClock
-from rsiviz.gui.controller import Controller, Snapshot
-from rsiviz.gui.export_dialog import install as install_export
+from rsiviz.gui.controller import Controller
+from rsiviz.gui.docks import Docks
+from rsiviz.gui.jobs import Jobs
+from rsiviz.gui.jobs_indicator import JobsIndicator
 from rsiviz.gui.params_panel import ParamsPanel
 from rsiviz.gui.pause_panel import PausePanel
 from rsiviz.gui.plots import Plots
-from rsiviz.gui.presenter import install as install_presenter
+from rsiviz.gui.presenter import Presenter, projector_screen
+from rsiviz.gui.recent import RecentFiles
+from rsiviz.gui.story_player import StoryPlayer
 from rsiviz.gui.theme import Theme
 from rsiviz.gui.transport import Transport
+from rsiviz.gui.views import ViewContext, view_class, view_keys
 
-MAX_RECENT = 8
 NOTE = (
     "Curves are conditional on the assumptions in the parameter panel, not a forecast. "
     "Parameters marked * are illustrative."
@@ -58,15 +60,29 @@ def say_development_pause(text: str) -> str:
 
 
 class MainWindow(QMainWindow):
+    """Plots in the middle; clock, development pause, parameters and views in docks."""
+
     def __init__(
-        self, controller: Controller, theme: Theme | None = None, settings: QSettings | None = None
+        self,
+        controller: Controller,
+        theme: Theme | None = None,
+        settings: QSettings | None = None,
+        restore_layout: bool = True,
     ) -> None:
         super().__init__()
         self.controller = controller
+        self.view_state = controller.view_state
         self.theme = theme or Theme(device_pixel_ratio=self.devicePixelRatioF())
         self.settings = settings or QSettings("rsiviz", "rsiviz")
+        self.save_layout_on_close = restore_layout
+        self.jobs = Jobs(self)
+        self.story: Story | None = None  # the story loaded (presented with F5)
+        self.story_player: StoryPlayer | None = None
+        self.presenter: Presenter | None = None
+        self.video_export: Any = None  # rsiviz.gui.video.VideoExport while one runs
         self._scheduled: tuple = ()
         self._screen_hooked = False
+        self._view_actions: dict[str, QAction] = {}  # View > Views, by view key
         self.plots = Plots(self.theme)
         self.transport = Transport(self.theme)
         self.clock = RsiClock(self.theme)
@@ -75,47 +91,64 @@ class MainWindow(QMainWindow):
         self.banner = Banner(self.theme)
         self.note = QLabel(NOTE)
         self.note.setWordWrap(True)
+        self.jobs_indicator = JobsIndicator(self.jobs, self.theme)
         self.actions = Actions(self)
+        self.recent = RecentFiles(self.settings, self.actions.recent_menu, self.open_file)
+        self.docks = Docks(self, self._view_context(), self.settings)
         self._layout()
         self._wire_controller()
         self._wire_widgets()
         self._wire_actions()
-        self._fill_presets()
-        self._fill_recent()
-        install_presenter(self)
-        install_export(self)
+        self._fill_menus()
+        self._size_panels()
+        self._default_layout = self.docks.default_state()
+        if restore_layout:
+            self.docks.restore()
         self._on_controller_scenario_changed(controller.scenario)
         self.apply_theme()
         self.plots.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plots.setFocus()  # keys go to the window's shortcuts, not the speed box
         controller.emit_snapshot()
 
+    def _view_context(self) -> ViewContext:
+        return ViewContext(
+            view_state=self.view_state,
+            controller=self.controller,
+            jobs=self.jobs,
+            theme=self.theme,
+            focus_param=self.focus_param,
+            show_message=self.banner.show_message,
+        )
+
     def _layout(self) -> None:
-        left = QWidget()
-        col = QVBoxLayout(left)
-        col.setContentsMargins(0, 0, 0, 0)
+        centre = QWidget()
+        col = QVBoxLayout(centre)
+        col.setContentsMargins(4, 0, 4, 0)
         for w in (self.banner, self.note, self.transport):
             col.addWidget(w)
         col.addWidget(self.plots, 1)
-        right = QWidget()
-        side = QVBoxLayout(right)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(self.clock, 2)
-        side.addWidget(self.pause_panel)
-        side.addWidget(self.params, 3)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
-        self.split = split
-        self.setCentralWidget(split)
+        self.setCentralWidget(centre)
+        d = self.docks
+        d.add_panel("clock", "RSI clock", self.clock)
+        d.add_panel("development_pause", "Development pause", self.pause_panel)
+        d.add_panel("parameters", "Parameters", self.params)
+        self.statusBar().addPermanentWidget(self.jobs_indicator)
         self.setMinimumSize(320, 240)
+
+    def _size_panels(self) -> None:
+        """Default dock sizes: the clock readable, the parameters given the rest."""
+        d = self.docks.panels
+        self.resizeDocks(
+            [d["clock"], d["development_pause"], d["parameters"]],
+            [300, 240, 500],
+            Qt.Orientation.Vertical,
+        )
+        self.resizeDocks([d["parameters"]], [380], Qt.Orientation.Horizontal)
 
     # -- wiring -------------------------------------------------------------------------
     def _wire_controller(self) -> None:
         c = self.controller
-        c.snapshot_ready.connect(self._on_controller_snapshot)
+        self.view_state.events.frame.connect(self._on_view_state_frame)
         c.message.connect(self.banner.show_message)
         c.scenario_changed.connect(self._on_controller_scenario_changed)
         c.params_changed.connect(self.params.set_params)
@@ -135,6 +168,7 @@ class MainWindow(QMainWindow):
         self.params.param_changed.connect(c.set_param)
         self.params.param_reset.connect(c.reset_param)
         self.params.reset_all_requested.connect(c.reset_all_params)
+        self.params.dragging_changed.connect(c.set_dragging)
 
     def _wire_actions(self) -> None:
         a, c = self.actions, self.controller
@@ -156,13 +190,61 @@ class MainWindow(QMainWindow):
         a.leave_fullscreen.triggered.connect(self.leave_fullscreen)
         a.reset_params.triggered.connect(c.reset_all_params)
         a.about.triggered.connect(self._on_about_triggered)
+        a.open_story.triggered.connect(self._on_open_story_triggered)
+        a.export.triggered.connect(lambda: export_dialog.ask_and_export(self))
+        a.present.triggered.connect(lambda: self.start_presenter())
+        a.reset_layout.triggered.connect(lambda: self.docks.reset(self._default_layout))
         for key, action in a.units.items():
             action.triggered.connect(lambda _=False, k=key: self.plots.set_unit(k))
         for key, action in a.lower.items():
             action.triggered.connect(lambda _=False, k=key: self.plots.set_lower_mode(k))
 
+    def _fill_menus(self) -> None:
+        a = self.actions
+        for name in list_presets():
+            action = a.preset_menu.addAction(say_development_pause(name.replace("_", " ")))
+            action.triggered.connect(lambda _=False, n=name: self.controller.load_preset(n))
+        for name in list_stories():
+            try:
+                title = find_story(name).title
+            except StoryError:
+                title = name.replace("_", " ")  # still listed: opening it reports the problem
+            action = a.story_menu.addAction(title)
+            action.triggered.connect(lambda _=False, n=name: self.load_story(n))
+        for dock in self.docks.panels.values():
+            a.panels_menu.addAction(dock.toggleViewAction())
+        for key in view_keys():
+            action = a.views_menu.addAction(view_class(key).TITLE)
+            action.setCheckable(True)
+            action.toggled.connect(lambda on, k=key: self.docks.toggle_view(k, on))
+            self._view_actions[key] = action
+        a.views_menu.setEnabled(bool(view_keys()))
+        self.docks.on_view_created = self._on_docks_view_created
+
+    def _on_docks_view_created(self, key: str, widget: QWidget) -> None:
+        dock = self.docks.views[key]
+        action = self._view_actions.get(key)
+        if action is not None:
+            dock.visibilityChanged.connect(
+                lambda _on, d=dock, act=action: _sync_check(act, not d.isHidden())
+            )
+            _sync_check(action, True)
+
+    # -- views --------------------------------------------------------------------------
+    def show_views(self, keys: list[str]) -> None:
+        """Open these views (``rsiviz --show``), the first one in front."""
+        for key in reversed(keys):
+            self.docks.open_view(key)
+
+    def focus_param(self, name: str) -> None:
+        """Bring the parameters panel forward and focus ``name``'s slider."""
+        dock = self.docks.panels["parameters"]
+        dock.show()
+        dock.raise_()
+        self.params.focus_param(name)
+
     # -- controller -> views ------------------------------------------------------------
-    def _on_controller_snapshot(self, snap: Snapshot) -> None:
+    def _on_view_state_frame(self, snap: Snapshot) -> None:
         self.plots.show_snapshot(snap)
         self.transport.show_snapshot(snap)
         self.clock.show_snapshot(snap)
@@ -177,6 +259,44 @@ class MainWindow(QMainWindow):
         self.pause_panel.set_labs(sc.labs)
         self.setWindowTitle(f"rsiviz: {say_development_pause(sc.name)}")
 
+    # -- stories and presenter mode -----------------------------------------------------
+    def load_story(self, story_or_name: Story | str) -> bool:
+        """Load a story (its first beat); a broken file is reported, not raised."""
+        try:
+            story = story_or_name if isinstance(story_or_name, Story) else find_story(story_or_name)
+        except StoryError as exc:
+            self.banner.show_message("error", f"Could not open the story: {exc}")
+            return False
+        self.story = story
+        self.story_player = StoryPlayer(self.controller, self)
+        self.story_player.load(story)
+        self.banner.show_message("info", f"Story loaded: {story.title}. Press F5 to present it.")
+        return True
+
+    def start_presenter(self, theme_name: str = "projector", fullscreen: bool = True) -> Presenter:
+        """Presenter mode for the loaded story (or the scenario as a one-beat story)."""
+        if self.presenter is not None:
+            self.presenter.stop()
+        story = self.story or story_for_scenario(self.controller.scenario)
+        presenter = Presenter(self.controller, story, theme_name, self)
+        self.presenter = presenter
+        self.story_player = presenter.player  # File > Export... shows the beat on stage
+        presenter.finished.connect(lambda: self._on_presenter_finished(presenter))
+        presenter.start(fullscreen, projector_screen(self))
+        return presenter
+
+    def _on_presenter_finished(self, presenter: Presenter) -> None:
+        if self.presenter is presenter:
+            self.presenter = None
+        self.activateWindow()
+
+    def _on_open_story_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open story", "", "Stories (*.story.toml *.toml);;All files (*)"
+        )
+        if path:
+            self.load_story(path)
+
     # -- window-only behaviour ----------------------------------------------------------
     def showEvent(self, event: object) -> None:
         super().showEvent(event)
@@ -185,9 +305,15 @@ class MainWindow(QMainWindow):
             self._screen_hooked = True
             # Moving to a screen with another devicePixelRatio re-derives line widths.
             handle.screenChanged.connect(lambda _screen: self.apply_theme())
-        # The plots get about three quarters of the width, whatever the window size.
-        width = max(self.width(), 400)
-        self.split.setSizes([int(width * 0.73), int(width * 0.27)])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.controller.stop()
+        self.jobs.shutdown()
+        if self.presenter is not None:
+            self.presenter.stop()
+        if self.save_layout_on_close:
+            self.docks.save()
+        super().closeEvent(event)
 
     def zoom(self, factor: float) -> None:
         """Scale fonts and line widths of the whole UI (projectors)."""
@@ -198,15 +324,9 @@ class MainWindow(QMainWindow):
         self.theme.device_pixel_ratio = self.devicePixelRatioF()
         self.note.setFont(self.theme.font(0.9))
         self.menuBar().setFont(self.theme.font(0.9))
-        for part in (
-            self.plots,
-            self.transport,
-            self.clock,
-            self.pause_panel,
-            self.params,
-            self.banner,
-        ):
+        for part in (self.plots, self.transport, self.banner, self.jobs_indicator):
             part.apply_theme()
+        self.docks.apply_theme()
 
     def toggle_fullscreen(self) -> None:
         if self.isFullScreen():
@@ -223,14 +343,17 @@ class MainWindow(QMainWindow):
     def open_file(self, path: str) -> bool:
         ok = self.controller.load_file(path)
         if ok:
-            self._remember(path)
+            self.recent.remember(path)
         return ok
 
     def save_file(self, path: str) -> bool:
         ok = self.controller.save_file(path)
         if ok:
-            self._remember(path)
+            self.recent.remember(path)
         return ok
+
+    def recent_files(self) -> list[str]:
+        return self.recent.files()
 
     def _on_open_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -249,29 +372,8 @@ class MainWindow(QMainWindow):
     def _on_about_triggered(self) -> None:
         QMessageBox.information(self, "About rsiviz", ABOUT)
 
-    def _fill_presets(self) -> None:
-        menu = self.actions.preset_menu
-        for name in list_presets():
-            action = menu.addAction(say_development_pause(name.replace("_", " ")))
-            action.triggered.connect(lambda _=False, n=name: self.controller.load_preset(n))
 
-    def recent_files(self) -> list[str]:
-        value = self.settings.value("recent_files", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
-
-    def _remember(self, path: str) -> None:
-        path = str(Path(path).resolve())
-        files = [path] + [f for f in self.recent_files() if f != path]
-        self.settings.setValue("recent_files", files[:MAX_RECENT])
-        self._fill_recent()
-
-    def _fill_recent(self) -> None:
-        menu = self.actions.recent_menu
-        menu.clear()
-        files = self.recent_files()
-        for path in files:
-            action = menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
-        menu.setEnabled(bool(files))
+def _sync_check(action: QAction, on: bool) -> None:
+    action.blockSignals(True)
+    action.setChecked(on)
+    action.blockSignals(False)

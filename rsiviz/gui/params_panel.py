@@ -90,6 +90,7 @@ class ParamsPanel(QScrollArea):
     param_changed = Signal(str, object)  # name, value
     param_reset = Signal(str)
     reset_all_requested = Signal()
+    dragging_changed = Signal(bool)  # a slider is held down / released
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,6 +136,8 @@ class ParamsPanel(QScrollArea):
             control = ResettableSlider(Qt.Orientation.Horizontal)
             control.setRange(0, STEPS)
             control.valueChanged.connect(lambda pos, s=spec: self._on_slider_moved(s, pos))
+            control.sliderPressed.connect(lambda: self.dragging_changed.emit(True))
+            control.sliderReleased.connect(lambda: self.dragging_changed.emit(False))
             control.double_clicked.connect(lambda n=spec.name: self.param_reset.emit(n))
         for widget in (name, value, control):
             widget.setToolTip(tooltip(spec))
@@ -149,6 +152,15 @@ class ParamsPanel(QScrollArea):
         value = slider_to_value(spec, position)
         self.value_labels[spec.name].setText(value_text(spec, value))
         self.param_changed.emit(spec.name, value)
+
+    def focus_param(self, name: str) -> None:
+        """Scroll to ``name``'s control and give it the keyboard focus."""
+        control = self.controls.get(name)
+        if control is None:
+            return
+        self.ensureWidgetVisible(self.name_labels[name])
+        self.ensureWidgetVisible(control)
+        control.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_params(self, params: Params) -> None:
         """Show ``params`` without emitting change intents."""

@@ -13,13 +13,14 @@ import numpy as np
 import pyqtgraph as pg
 
 from rsiviz.core.history import History
-from rsiviz.gui.controller import Snapshot
+from rsiviz.core.viewstate import Band, Run, Snapshot
+from rsiviz.gui.overlays import BandOverlays, RunOverlays
+from rsiviz.gui.overlays import _set as set_curve
 from rsiviz.gui.plot_items import GridLines, SpanMarks, UnitAxis, YearAxis, make_curve
 from rsiviz.gui.theme import OVERHANG_FILL, Theme
 from rsiviz.gui.units import (
     AXIS_TITLES,
     MILESTONES,
-    decimate,
     level_to_axis,
     multiplier_to_axis,
     spans,
@@ -62,6 +63,8 @@ class Plots(pg.GraphicsLayoutWidget):
         ]
         self._make_top_items()
         self._make_bottom_items()
+        self.run_overlays = RunOverlays(self.top, self.bottom, theme)
+        self.band_overlays = BandOverlays(theme)
         self.apply_theme()
 
     # -- construction -----------------------------------------------------------------
@@ -135,6 +138,7 @@ class Plots(pg.GraphicsLayoutWidget):
             marks.restyle(t, t.point_size())
         for grid in self.grids:
             grid.restyle(t)
+        self.run_overlays.restyle()
         self._style_axes()
         self._rebuild_legend()
 
@@ -185,6 +189,11 @@ class Plots(pg.GraphicsLayoutWidget):
             items[1:1] = [(c, n) for c, n in zip(self.labs, self.snapshot.lab_names, strict=False)]
         if self.unit == "multiplier":
             items = [it for it in items if it[0] not in (self.potential, self.oversight)]
+        items += self.run_overlays.legend_items()
+        if snap is not None:
+            for band in snap.bands:
+                if band.quantity == "capability" and self.unit != "multiplier":
+                    items.append((self.band_overlays.median_item(self.top, band), band.label))
         for item, name in items:
             self.legend.addItem(item, name)
 
@@ -210,14 +219,10 @@ class Plots(pg.GraphicsLayoutWidget):
     # -- per frame ----------------------------------------------------------------------
     def show_snapshot(self, snap: Snapshot) -> None:
         if not self.show_counterfactual and snap.counterfactual is not None:
-            snap = dataclasses.replace(snap, counterfactual=None)  # hidden (stories)
+            runs = tuple(r for r in snap.runs if r.role != "counterfactual")
+            snap = dataclasses.replace(snap, runs=runs)  # hidden (stories)
         old = self.snapshot
-        labs_changed = (
-            old is None
-            or old.lab_names != snap.lab_names
-            or (old.counterfactual is None) != (snap.counterfactual is None)
-            or (old.ghost is None) != (snap.ghost is None)
-        )
+        labs_changed = old is None or _legend_key(old) != _legend_key(snap)
         if old is None or old.history is not snap.history:
             self._y_ranges.clear()  # a new run: fit its own range
         self.snapshot = snap
@@ -255,7 +260,7 @@ class Plots(pg.GraphicsLayoutWidget):
         self.bottom_spans.show(marks)
 
     def _others(self, h: History, snap: Snapshot, rows: int, max_points: int) -> list:
-        """Counterfactual and ghost curves, and the lower plot; returns top y values."""
+        """The other runs and bands, and the lower plot; returns top y values."""
         vals: list = []
         low_vals: list = []
         low_vals += self._set(self.low, h.years[:rows], self._lower(h, rows), max_points)
@@ -285,8 +290,35 @@ class Plots(pg.GraphicsLayoutWidget):
             low_vals += low
             if cap is self.ghost_cap:
                 self._ghost_key, self._ghost_vals = key, (top, low)
+        extra = [r for r in snap.runs if r.role in ("saved", "cut")]
+        top, low = self.run_overlays.show(extra, rows, self._run_series, max_points)
+        vals += top + self._show_bands(snap.bands)
+        low_vals += low + self._show_bands(snap.bands, lower=True)
         self._fit_y("bottom", self.bottom, low_vals)
         return vals
+
+    def _run_series(self, h: History, n: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._top_series(h, n)["frontier"], self._lower(h, n)
+
+    def _show_bands(self, bands: tuple[Band, ...], lower: bool = False) -> list:
+        """Percentile bands of the quantity each plot shows (none where none fits)."""
+        if lower:
+            plot, want = self.bottom, "gap" if self.lower_mode == "gap" else "progress_multiplier"
+        else:
+            plot = self.top
+            want = "progress_multiplier" if self.unit == "multiplier" else "capability"
+        chosen = [b for b in bands if b.quantity == want]
+        if want == "progress_multiplier":
+            return self.band_overlays.show(plot, chosen, multiplier_to_axis)
+        if want == "gap" or self.unit == "oom":
+            return self.band_overlays.show(plot, chosen, lambda a: a)
+        from rsiviz.core.calibration import metr_horizon_at_start
+
+        snap = self.snapshot
+        assert snap is not None
+        h0 = metr_horizon_at_start(float(snap.history.years[0]))
+        e_h = float(np.ravel(snap.history.k.e_h)[0])
+        return self.band_overlays.show(plot, chosen, lambda a: level_to_axis(self.unit, a, h0, e_h))
 
     def _top_series(self, h: History, rows: int) -> dict[str, np.ndarray]:
         """Top-plot series for member 0 in the current unit: frontier (T,), labs (T, L)."""
@@ -315,11 +347,7 @@ class Plots(pg.GraphicsLayoutWidget):
             return h.gap()[:rows, 0]
         return multiplier_to_axis(h.progress_multiplier()[:rows, 0])
 
-    @staticmethod
-    def _set(curve: pg.PlotCurveItem, x: np.ndarray, y: np.ndarray, max_points: int) -> list:
-        xs, ys = decimate(x, np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0), max_points)
-        curve.setData(xs, ys, skipFiniteCheck=True)
-        return [float(ys.min()), float(ys.max())] if len(ys) else []
+    _set = staticmethod(set_curve)
 
     def _fit_y(self, key: str, plot: pg.PlotItem, values: list) -> None:
         """Grow-only y range in whole steps, so the axes do not jitter every frame."""
@@ -350,3 +378,13 @@ class Plots(pg.GraphicsLayoutWidget):
     def reset_ranges(self) -> None:
         self._y_ranges.clear()
         self.redraw()
+
+
+def _legend_key(snap: Snapshot) -> tuple:
+    """What the legend lists: labs, the other runs shown, bands."""
+    runs: tuple[Run, ...] = snap.runs
+    return (
+        snap.lab_names,
+        tuple((r.key, r.label) for r in runs),
+        tuple(b.key for b in snap.bands),
+    )

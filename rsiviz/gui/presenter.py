@@ -7,13 +7,11 @@ on F1 or "?", and the mouse cursor disappears over the stage after a second of s
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QScreen
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
+from PySide6.QtWidgets import QApplication, QWidget
 
-from rsiviz.core.story import Story, StoryError, find_story, list_stories, story_for_scenario
+from rsiviz.core.story import Story
 from rsiviz.gui.controller import Controller
 from rsiviz.gui.stage import Stage
 from rsiviz.gui.story_player import StoryPlayer
@@ -126,7 +124,7 @@ class Presenter(QObject):
         self._cursor_timer.stop()
         self.player._stop()
         # A closed stage must not keep redrawing every frame of the window's run.
-        self.controller.snapshot_ready.disconnect(self.stage._on_controller_snapshot)
+        self.controller.view_state.events.frame.disconnect(self.stage._on_controller_snapshot)
         self.stage.close()
         self.finished.emit()
 
@@ -176,86 +174,8 @@ class Presenter(QObject):
         self.stage.plots.viewport().setCursor(Qt.CursorShape.BlankCursor)
 
 
-# -- the main window's menu entries ---------------------------------------------------------
-def install(window: Any) -> None:
-    """Add View > Presenter mode (F5), File > Open story... and the Stories menu."""
-    window.story = None
-    window.presenter = None
-    present = QAction("&Presenter mode", window)
-    present.setShortcut(QKeySequence("F5"))
-    present.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    present.triggered.connect(lambda: start_presenter(window))
-    window.addAction(present)
-    open_story = QAction("Open s&tory...", window)
-    open_story.triggered.connect(lambda: _on_open_story_triggered(window))
-    stories = QMenu("Stor&ies", window)
-    for name in list_stories():
-        try:
-            title = find_story(name).title
-        except StoryError:
-            title = name.replace("_", " ")  # still listed: opening it reports the problem
-        action = stories.addAction(title)
-        action.triggered.connect(lambda _=False, n=name: load_story_into(window, n))
-    menus = {
-        m.title().replace("&", ""): m
-        for m in (a.menu() for a in window.menuBar().actions())
-        if m is not None
-    }
-    file_menu, view_menu = menus["File"], menus["View"]
-    first = file_menu.actions()[2] if len(file_menu.actions()) > 2 else None
-    file_menu.insertAction(first, open_story)
-    file_menu.insertMenu(first, stories)
-    view_menu.addSeparator()
-    view_menu.addAction(present)
-    window.actions.presenter = present
-
-
-def load_story_into(window: Any, story_or_name: Story | str) -> bool:
-    """Load a story into the window (its first beat); a broken file is reported, not raised."""
-    try:
-        story = story_or_name if isinstance(story_or_name, Story) else find_story(story_or_name)
-    except StoryError as exc:
-        window.banner.show_message("error", f"Could not open the story: {exc}")
-        return False
-    window.story = story
-    window.story_player = StoryPlayer(window.controller, window)
-    window.story_player.load(story)
-    window.banner.show_message("info", f"Story loaded: {story.title}. Press F5 to present it.")
-    return True
-
-
-def start_presenter(
-    window: Any, theme_name: str = "projector", fullscreen: bool = True
-) -> Presenter:
-    """Presenter mode for the window's story (or its scenario as a one-beat story)."""
-    if window.presenter is not None:
-        window.presenter.stop()
-    ctl = window.controller
-    story = window.story or story_for_scenario(ctl.scenario)
-    presenter = Presenter(ctl, story, theme_name, window)
-    window.presenter = presenter
-    window.story_player = presenter.player  # File > Export... shows the beat on stage
-    presenter.finished.connect(lambda: _on_presenter_finished(window, presenter))
-    presenter.start(fullscreen, _projector_screen(window))
-    return presenter
-
-
-def _projector_screen(window: Any) -> QScreen | None:
+def projector_screen(window: QWidget) -> QScreen | None:
     """With two screens, the one the window is not on (the speaker keeps the window)."""
     here = window.screen()
     others = [s for s in QGuiApplication.screens() if s is not here]
     return others[0] if others else here
-
-
-def _on_presenter_finished(window: Any, presenter: Presenter) -> None:
-    if window.presenter is presenter:
-        window.presenter = None
-    window.activateWindow()
-
-
-def _on_open_story_triggered(window: Any) -> None:
-    path, _ = QFileDialog.getOpenFileName(
-        window, "Open story", "", "Stories (*.story.toml *.toml);;All files (*)"
-    )
-    if path:
-        load_story_into(window, path)

@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from rsiviz.core.story import BeatState
+from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.clock import RsiClock
-from rsiviz.gui.controller import Controller, Snapshot
+from rsiviz.gui.controller import Controller
 from rsiviz.gui.plots import Plots
 from rsiviz.gui.stage_style import STAGE_SCALE, THEMES, apply_stage_style
 from rsiviz.gui.theme import Theme
@@ -56,7 +57,7 @@ class Stage(QWidget):
         self._layout()
         for w in (self, self.plots, self.clock, self.caption):
             w.setToolTip("")
-        controller.snapshot_ready.connect(self._on_controller_snapshot)
+        controller.view_state.events.frame.connect(self._on_controller_snapshot)
         self.apply_theme()
         controller.emit_snapshot()
 

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rsiviz.gui.controller import SPEED_RANGE, Snapshot
+from rsiviz.core.viewstate import Snapshot
+from rsiviz.gui.controller import SPEED_RANGE
 from rsiviz.gui.theme import Theme
 
 

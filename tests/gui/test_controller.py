@@ -62,9 +62,10 @@ def test_step_and_reset(controller) -> None:
 
 def test_scrub_looks_back_without_changing_the_run(controller, qtbot) -> None:
     controller.advance(24)
-    with qtbot.waitSignal(controller.snapshot_ready) as blocker:
-        controller.scrub(6)
-    snap = blocker.args[0]
+    frames = []
+    controller.view_state.events.frame.connect(frames.append)
+    controller.scrub(6)
+    snap = frames[-1]
     assert snap.view_month == 6 and snap.live_month == 24
     assert snap.year == pytest.approx(controller.sim.history.years[6])
     controller.scrub(999)
@@ -140,7 +141,7 @@ def test_parameter_changes_coalesce_into_one_rerun_with_ghost(controller, qtbot)
     controller.advance(12)
     before = controller.sim.history
     runs = []
-    controller.snapshot_ready.connect(lambda s: runs.append(s))
+    controller.view_state.events.frame.connect(runs.append)
     for value in (1.0, 1.1, 1.3, 1.5):  # a drag: many moves in one event-loop turn
         controller.set_param("software_returns", value)
     assert controller.scenario.params.software_returns == 1.2  # not yet

@@ -250,7 +250,7 @@ def test_window_export_keeps_live_pauses(window, tmp_path: Path) -> None:
 
 
 def test_file_export_menu_video_with_progress(window, qtbot, tmp_path: Path, monkeypatch) -> None:
-    from PySide6.QtWidgets import QFileDialog, QProgressDialog
+    from PySide6.QtWidgets import QFileDialog
 
     out = tmp_path / "menu.gif"
     monkeypatch.setattr(
@@ -260,7 +260,11 @@ def test_file_export_menu_video_with_progress(window, qtbot, tmp_path: Path, mon
     window.actions.export.trigger()
     job = window.video_export
     assert job is not None and job.running
-    assert window.findChildren(QProgressDialog)
+    # Progress and Cancel in the status bar, like every background job.
+    indicator = window.jobs_indicator
+    assert indicator.isVisible() and indicator.key == "export"
+    qtbot.waitUntil(lambda: indicator.bar.maximum() > 0 and indicator.bar.value() > 0)
     qtbot.waitUntil(lambda: not job.running, timeout=120_000)
     assert out.exists()
     assert "Wrote" in window.banner.text()
+    qtbot.waitUntil(lambda: not indicator.isVisible())

@@ -11,7 +11,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from rsiviz.core.story import find_story
-from rsiviz.gui.presenter import key_action, load_story_into, start_presenter
+from rsiviz.gui.presenter import key_action
 from rsiviz.gui.story_player import StoryPlayer
 
 
@@ -86,8 +86,8 @@ def test_development_pause_beat_pauses_and_shows_counterfactual(controller) -> N
 
 @pytest.fixture
 def presenter(window, qtbot):
-    assert load_story_into(window, "development_pause")
-    p = start_presenter(window, fullscreen=False)
+    assert window.load_story("development_pause")
+    p = window.start_presenter(fullscreen=False)
     p.stage.resize(1280, 720)
     qtbot.waitExposed(p.stage)
     yield p
@@ -180,7 +180,7 @@ def test_f5_starts_presenter_for_plain_scenario(window, qtbot) -> None:
 def test_broken_story_reported_in_window(window, tmp_path: Path) -> None:
     bad = tmp_path / "bad.story.toml"
     bad.write_text('[[beats]]\ncaption = "Intro"\nplay_to = "later"\n', encoding="utf-8")
-    assert not load_story_into(window, str(bad))
+    assert not window.load_story(str(bad))
     assert window.banner.isVisible()
     text = window.banner.text()
     assert "bad.story.toml" in text and "beat 1 ('Intro')" in text and "play_to" in text

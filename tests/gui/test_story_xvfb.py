@@ -21,14 +21,13 @@ SCRIPT = textwrap.dedent(
     from PySide6.QtTest import QTest
     from PySide6.QtGui import QGuiApplication
     from rsiviz.gui.app import application, create_main_window
-    from rsiviz.gui.presenter import load_story_into, start_presenter
 
     app = application()
     window = create_main_window()
     window.resize(1280, 720)
     window.show()
-    assert load_story_into(window, "development_pause")
-    p = start_presenter(window)
+    assert window.load_story("development_pause")
+    p = window.start_presenter()
     out = sys.argv[1]
     report = []
 

@@ -1,0 +1,221 @@
+"""The one pattern for slow work: off the GUI thread, with progress, cancel and coalescing.
+
+Fans, sweeps, sensitivity, replication and exports all go through :class:`Jobs`::
+
+    jobs.submit("fan", lambda progress: compute(..., progress=progress.report), on_done)
+
+``fn`` runs on a worker thread and must not touch Qt widgets or pyqtgraph items. It gets a
+:class:`Progress`; ``progress.report(done, total)`` publishes progress and raises
+:class:`Cancelled` once the job has been cancelled or superseded, so core functions that call
+their ``progress`` callback between chunks stop there. ``on_done(result)`` and
+``on_error(message)`` run on the GUI thread.
+
+One job per key: submitting a key that is running cancels the running job (its result is
+dropped) and queues the new request; a newer request replaces a queued one, so a dragged
+slider never piles up work: only the latest request runs. Jobs of different keys run one
+after another on a single worker thread (the machine may have two cores, and the GUI thread
+needs one).
+
+Work that must render on the GUI thread (video frames) cannot run here; it reports through
+the same signals by :meth:`Jobs.track` so that the window shows one progress display.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress signals a second reach the GUI thread
+
+
+class Cancelled(Exception):  # noqa: N818 (the name says what happened to the job)
+    """Raised inside a job's function once it is cancelled or superseded."""
+
+
+class Progress:
+    """Handed to a job's function: report progress; raises :class:`Cancelled` when stopped."""
+
+    def __init__(self, emit: Callable[[int, int], None]) -> None:
+        self._event = threading.Event()
+        self._emit = emit
+        self._last = 0.0
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled
+
+    def report(self, done: int, total: int) -> None:
+        self.check()
+        now = time.monotonic()
+        if done >= total or now - self._last >= PROGRESS_INTERVAL_S:
+            self._last = now
+            self._emit(done, total)
+
+
+@dataclass
+class _Request:
+    key: str
+    fn: Callable[[Progress], Any]
+    on_done: Callable[[Any], None]
+    on_error: Callable[[str], None] | None
+    serial: int
+    progress: Progress | None = None
+    thread: threading.Thread | None = None
+    outcome: list[Any] = field(default_factory=list)
+
+
+class Jobs(QObject):
+    """Runs keyed background jobs one at a time; the latest request of a key wins."""
+
+    started = Signal(str)
+    progress = Signal(str, int, int)
+    finished = Signal(str)  # ended with a result, an error or a cancel
+    failed = Signal(str, str)
+    _delivered = Signal(int)  # serial of a request whose thread ended (worker -> GUI)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._serial = 0
+        self._running: _Request | None = None
+        self._queue: dict[str, _Request] = {}  # key -> newest waiting request
+        self._tracked: dict[str, Any] = {}
+        self._delivered.connect(self._on_delivered)
+
+    # -- public API ---------------------------------------------------------------------
+    def submit(
+        self,
+        key: str,
+        fn: Callable[[Progress], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run ``fn(progress)`` off the GUI thread; ``on_done(result)`` on the GUI thread."""
+        self._serial += 1
+        self._queue[key] = _Request(key, fn, on_done, on_error, self._serial)
+        running = self._running
+        if running is not None and running.key == key and running.progress is not None:
+            running.progress.cancel()  # superseded: its result is dropped
+        self._start_next()
+
+    def cancel(self, key: str) -> None:
+        """Cancel the running and the queued job of ``key`` (no ``on_done`` call)."""
+        dropped = self._queue.pop(key, None)
+        running = self._running
+        if running is not None and running.key == key and running.progress is not None:
+            running.progress.cancel()
+        elif dropped is not None:
+            self.finished.emit(key)
+        tracked = self._tracked.get(key)
+        if tracked is not None:
+            tracked.cancel()
+
+    def cancel_all(self) -> None:
+        for key in [*self._queue, *self._tracked]:
+            self.cancel(key)
+        if self._running is not None:
+            self.cancel(self._running.key)
+
+    def busy(self, key: str | None = None) -> bool:
+        keys = set(self._queue) | set(self._tracked)
+        if self._running is not None:
+            keys.add(self._running.key)
+        return bool(keys) if key is None else key in keys
+
+    def running_key(self) -> str | None:
+        return None if self._running is None else self._running.key
+
+    def wait_idle(self, timeout_s: float = 30.0) -> bool:
+        """Process events until no job runs or waits (tests, screenshots); False on timeout."""
+        end = time.monotonic() + timeout_s
+        while self.busy():
+            if time.monotonic() > end:
+                return False
+            QCoreApplication.processEvents()
+            time.sleep(0.002)
+        QCoreApplication.processEvents()
+        return True
+
+    def shutdown(self, timeout_s: float = 5.0) -> None:
+        """Cancel everything and join the worker thread (the window is closing)."""
+        self._queue.clear()
+        running = self._running
+        if running is not None and running.progress is not None:
+            running.progress.cancel()
+        if running is not None and running.thread is not None:
+            running.thread.join(timeout_s)
+        for job in list(self._tracked.values()):
+            job.cancel()
+
+    def track(self, key: str, job: Any) -> None:
+        """Show work that runs its own way (video export) through these signals.
+
+        ``job`` has ``progress(done, total)`` and ``finished(ok, message)`` signals and a
+        ``cancel()`` method.
+        """
+        self._tracked[key] = job
+        self.started.emit(key)
+        job.progress.connect(lambda done, total: self.progress.emit(key, done, total))
+        job.finished.connect(lambda ok, message: self._on_tracked_finished(key, ok, message))
+
+    # -- internals ----------------------------------------------------------------------
+    def _start_next(self) -> None:
+        if self._running is not None or not self._queue:
+            return
+        key = next(iter(self._queue))
+        req = self._queue.pop(key)
+        req.progress = Progress(lambda done, total: self.progress.emit(key, done, total))
+        req.thread = threading.Thread(
+            target=self._work, args=(req,), name=f"rsiviz-job-{key}", daemon=True
+        )
+        self._running = req
+        self.started.emit(key)
+        req.thread.start()
+
+    def _work(self, req: _Request) -> None:
+        assert req.progress is not None
+        try:
+            req.outcome = ["done", req.fn(req.progress)]
+        except Cancelled:
+            req.outcome = ["cancelled"]
+        except Exception as exc:  # any failure is reported, never raised on the thread
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            req.outcome = ["error", detail]
+        self._delivered.emit(req.serial)
+
+    def _on_delivered(self, serial: int) -> None:
+        req = self._running
+        if req is None or req.serial != serial:
+            return
+        if req.thread is not None:
+            req.thread.join()
+        self._running = None
+        cancelled = req.progress is not None and req.progress.cancelled
+        try:
+            if req.outcome[0] == "done" and not cancelled:
+                req.on_done(req.outcome[1])
+            elif req.outcome[0] == "error" and not cancelled:
+                self.failed.emit(req.key, req.outcome[1])
+                if req.on_error is not None:
+                    req.on_error(req.outcome[1])
+        finally:
+            self.finished.emit(req.key)
+            self._start_next()
+
+    def _on_tracked_finished(self, key: str, ok: bool, message: str) -> None:
+        self._tracked.pop(key, None)
+        if not ok:
+            self.failed.emit(key, message)
+        self.finished.emit(key)
