@@ -268,8 +268,7 @@ class MainWindow(QMainWindow):
             self.banner.show_message("error", f"Could not open the story: {exc}")
             return False
         self.story = story
-        self.story_player = StoryPlayer(self.controller, self)
-        self.story_player.load(story)
+        self._new_story_player().load(story)
         self.banner.show_message("info", f"Story loaded: {story.title}. Press F5 to present it.")
         return True
 
@@ -278,12 +277,22 @@ class MainWindow(QMainWindow):
         if self.presenter is not None:
             self.presenter.stop()
         story = self.story or story_for_scenario(self.controller.scenario)
-        presenter = Presenter(self.controller, story, theme_name, self)
+        # The window owns the player (File > Export... shows the beat on stage, also after
+        # presenter mode has ended); the presenter owns the stage and deletes it on Esc.
+        player = self._new_story_player()
+        presenter = Presenter(self.controller, story, theme_name, self, player)
         self.presenter = presenter
-        self.story_player = presenter.player  # File > Export... shows the beat on stage
         presenter.finished.connect(lambda: self._on_presenter_finished(presenter))
         presenter.start(fullscreen, projector_screen(self))
         return presenter
+
+    def _new_story_player(self) -> StoryPlayer:
+        """A player for the next story; the previous one is deleted, not left behind."""
+        if self.story_player is not None:
+            self.story_player.stop_animation()
+            self.story_player.deleteLater()
+        self.story_player = StoryPlayer(self.controller, self)
+        return self.story_player
 
     def _on_presenter_finished(self, presenter: Presenter) -> None:
         if self.presenter is presenter:

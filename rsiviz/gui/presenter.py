@@ -79,10 +79,12 @@ class Presenter(QObject):
         story: Story,
         theme_name: str = "projector",
         parent: QObject | None = None,
+        player: StoryPlayer | None = None,
     ) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.player = StoryPlayer(controller, self)
+        # The window passes its own player, so the story's place outlives presenter mode.
+        self.player = player or StoryPlayer(controller, self)
         self.stage = StageWindow(controller, theme_name)
         self.blanked = False
         self._stopped = False
@@ -125,8 +127,13 @@ class Presenter(QObject):
         self.player._stop()
         # A closed stage must not keep redrawing every frame of the window's run.
         self.controller.view_state.events.frame.disconnect(self.stage._on_controller_snapshot)
+        self.player.beat_changed.disconnect(self.stage.show_beat)
         self.stage.close()
+        # Closed is not gone: without these, every F5 + Esc left a hidden stage (about 100
+        # widgets, 7 MB) behind.
+        self.stage.deleteLater()
         self.finished.emit()
+        self.deleteLater()
 
     def handle(self, action: str) -> None:
         """One stage action: next, previous, restart, last, blank, help, theme, leave."""

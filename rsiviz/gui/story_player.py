@@ -97,6 +97,10 @@ class StoryPlayer(QObject):
             return False
         return True
 
+    def stop_animation(self) -> None:
+        """Stop a beat that is playing (the run stays where it is)."""
+        self._stop()
+
     def _stop(self) -> None:
         if self._timer.isActive():
             self._timer.stop()
