@@ -9,10 +9,8 @@ screenshot). Bad options exit 2 with one line on stderr.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-from types import TracebackType
 from typing import Any, NoReturn
 
 from rsiviz.core.options import OptionError, build_scenario
@@ -220,18 +218,8 @@ def show_on_screen(window: Any) -> None:
 
 
 def install_excepthook(window: Any) -> None:
-    """Show unexpected errors as one plain line in the window; never kill it."""
-
-    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, exc, tb)
-            return
-        text = f"Something went wrong ({kind.__name__}: {exc}). The window keeps running."
-        print(f"rsiviz: {text}", file=sys.stderr)
-        with contextlib.suppress(RuntimeError):  # the window may already be gone
-            window.banner.show_message("error", text)
-
-    sys.excepthook = hook
+    """Unexpected errors: a crash log, one line in the window, a dialog off stage; never exit."""
+    window.excepthook.install()
 
 
 def _prepare(

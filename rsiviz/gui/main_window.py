@@ -23,6 +23,7 @@ from rsiviz.gui.actions import Actions
 from rsiviz.gui.banner import Banner
 from rsiviz.gui.clock import RsiClock
 from rsiviz.gui.controller import Controller
+from rsiviz.gui.crash import ExceptionHook
 from rsiviz.gui.docks import Docks
 from rsiviz.gui.jobs import Jobs
 from rsiviz.gui.jobs_indicator import JobsIndicator
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("rsiviz", "rsiviz")
         self.save_layout_on_close = restore_layout
         self.jobs = Jobs(self)
+        self.excepthook = ExceptionHook(self)  # installed by the app (tests keep pytest's)
         self.story: Story | None = None  # the story loaded (presented with F5)
         self.story_player: StoryPlayer | None = None
         self.presenter: Presenter | None = None
