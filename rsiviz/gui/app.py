@@ -162,8 +162,10 @@ def run_presenter(
 ) -> int:
     """The window with a story loaded, in presenter mode with ``present``."""
     app = application()
-    window = create_main_window(scenario)
+    window = create_main_window(scenario, session=True)
     show_on_screen(window)
+    if not present:  # on stage nothing pops up; the edits are offered at the next start
+        window.autosave.offer_restore(window, window.banner.show_message)
     _prepare(window, *window_args)
     if story is not None:
         window.load_story(story)
@@ -183,16 +185,19 @@ def application() -> Any:
     return app
 
 
-def create_main_window(scenario: Scenario | None = None, restore_layout: bool = True) -> Any:
+def create_main_window(
+    scenario: Scenario | None = None, restore_layout: bool = True, session: bool = False
+) -> Any:
     """A main window with its controller, exception hook installed.
 
-    ``restore_layout=False`` (screenshots) uses the default dock layout and saves none.
+    ``restore_layout=False`` (screenshots) uses the default dock layout and saves none;
+    ``session=True`` (the app itself) autosaves unsaved edits and asks before quitting.
     """
     application()
     from rsiviz.gui.controller import Controller
     from rsiviz.gui.main_window import MainWindow
 
-    window = MainWindow(Controller(scenario), restore_layout=restore_layout)
+    window = MainWindow(Controller(scenario), restore_layout=restore_layout, session=session)
     install_excepthook(window)
     return window
 
@@ -249,8 +254,9 @@ def run_window(
     scenario: Scenario, until: float | None, units: str, lower: str, show: list[str]
 ) -> int:
     app = application()
-    window = create_main_window(scenario)
+    window = create_main_window(scenario, session=True)
     show_on_screen(window)
+    window.autosave.offer_restore(window, window.banner.show_message)
     _prepare(window, until, units, lower, show)
     return int(app.exec())
 

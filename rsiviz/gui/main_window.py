@@ -20,6 +20,7 @@ from rsiviz.core.story import Story, StoryError, find_story, list_stories, story
 from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui import export_dialog
 from rsiviz.gui.actions import Actions
+from rsiviz.gui.autosave import Autosave
 from rsiviz.gui.banner import Banner
 from rsiviz.gui.clock import RsiClock
 from rsiviz.gui.controller import Controller
@@ -28,6 +29,7 @@ from rsiviz.gui.docks import Docks
 from rsiviz.gui.jobs import Jobs
 from rsiviz.gui.jobs_indicator import JobsIndicator
 from rsiviz.gui.params_panel import ParamsPanel
+from rsiviz.gui.paths import data_dir
 from rsiviz.gui.pause_panel import PausePanel
 from rsiviz.gui.plots import Plots
 from rsiviz.gui.presenter import Presenter, projector_screen
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         theme: Theme | None = None,
         settings: QSettings | None = None,
         restore_layout: bool = True,
+        session: bool = False,
     ) -> None:
         super().__init__()
         self.controller = controller
@@ -78,6 +81,8 @@ class MainWindow(QMainWindow):
         self.save_layout_on_close = restore_layout
         self.jobs = Jobs(self)
         self.excepthook = ExceptionHook(self)  # installed by the app (tests keep pytest's)
+        # The app's own session autosaves unsaved edits and asks before quitting with them.
+        self.autosave = Autosave(controller, data_dir(), parent=self) if session else None
         self.story: Story | None = None  # the story loaded (presented with F5)
         self.story_player: StoryPlayer | None = None
         self.presenter: Presenter | None = None
@@ -318,6 +323,11 @@ class MainWindow(QMainWindow):
             handle.screenChanged.connect(lambda _screen: self.apply_theme())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.autosave is not None and not self.autosave.may_quit(self, self.save_file):
+            event.ignore()
+            return
+        if self.autosave is not None:
+            self.autosave.close()
         self.controller.stop()
         self.jobs.shutdown()
         if self.presenter is not None:
@@ -361,6 +371,8 @@ class MainWindow(QMainWindow):
         ok = self.controller.save_file(path)
         if ok:
             self.recent.remember(path)
+            if self.autosave is not None:
+                self.autosave.mark_saved()
         return ok
 
     def recent_files(self) -> list[str]:
