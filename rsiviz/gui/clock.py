@@ -161,7 +161,7 @@ class RsiClock(QWidget):
         self.multiplier.setText(multiplier_text(multiplier, paused, near_limit))
         if stopped and training:  # the leader stopped, but the race goes on
             verb = "keeps" if len(training) == 1 else "keep"
-            self.status.setText(f"Development pause; {' and '.join(training)} {verb} training")
+            self.status.setText(f"{' and '.join(training)} {verb} training")
             self.status.setStyleSheet(f"color: {OKABE_ITO['vermillion']}")
         elif stopped:
             self.status.setText("Stopped: development pause")

@@ -102,7 +102,7 @@ def test_clock_names_the_lab_that_keeps_training(controller) -> None:
     clock = RsiClock(Theme())
     clock.show_snapshot(controller.snapshot())
     assert clock.face.stopped  # the frontier (Lab A) is in the development pause
-    assert clock.status.text() == "Development pause; Lab C keeps training"
+    assert clock.status.text() == "Lab C keeps training"
     player.go_to(3)  # Lab C has caught up: the clock follows it
     clock.show_snapshot(controller.snapshot())
     assert not clock.face.stopped
