@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,12 +9,11 @@ import pytest
 from rsiviz.cli.main import run_cli
 from rsiviz.core.story import list_stories, story_dir
 
+from .test_cli import rsiviz
+
 TALK = """
 title = "My talk"
-[scenario]
-name = "Test"
-[scenario.params]
-years = 10.0
+preset = "status_quo"
 
 [[beats]]
 caption = "Start"
@@ -60,12 +57,7 @@ def test_a_false_claim_fails_with_its_observed_value(
 
 def test_story_check_through_the_entry_point_takes_a_path() -> None:
     path = story_dir() / "rsi_clock.story.toml"
-    res = subprocess.run(
-        [sys.executable, "-m", "rsiviz", "story", "check", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    res = rsiviz("story", "check", str(path))
     assert res.returncode == 0, res.stdout + res.stderr
     assert "FAIL" not in res.stdout and res.stderr == ""
 

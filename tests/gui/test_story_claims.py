@@ -18,10 +18,7 @@ from rsiviz.gui.story_player import StoryPlayer
 
 TALK = """
 title = "My talk"
-[scenario]
-name = "Test"
-[scenario.params]
-years = 10.0
+preset = "status_quo"
 
 [[beats]]
 caption = "Start"
