@@ -13,7 +13,6 @@ import pytest
 
 from rsiviz.core.beats import run_states
 from rsiviz.core.story import find_story
-from rsiviz.gui.presenter import load_story_into
 from rsiviz.gui.story_player import StoryPlayer
 
 TALK = """
@@ -34,7 +33,7 @@ FALSE = "{path}: beat 2 ('2028: the loop runs away'): claim 'gap below 1' is fal
 def test_the_window_refuses_a_story_with_a_false_claim(window, tmp_path: Path) -> None:
     talk = tmp_path / "talk.story.toml"
     talk.write_text(TALK, encoding="utf-8")
-    assert not load_story_into(window, str(talk))
+    assert not window.load_story(str(talk))
     assert window.story is None
     assert window.banner.text().startswith("Could not open the story: " + FALSE.format(path=talk))
 
