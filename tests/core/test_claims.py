@@ -20,6 +20,7 @@ from rsiviz.core.claims import (
     parse_claim,
     series,
 )
+from rsiviz.core.history import lab_slug
 from rsiviz.core.interventions import Lab
 from rsiviz.core.story import StoryError, find_story, list_stories, story_from_text
 
@@ -211,6 +212,9 @@ def test_potential_is_the_highest_of_any_lab_and_never_collapses() -> None:
     assert np.all(h.potential()[:, 0] >= h.capability()[:, 0] - 1e-12)
     overtaken = np.flatnonzero(np.diff(h.frontier_index()[:, 0]) != 0)
     assert overtaken.size  # the leader does change in this run
+    cols = h.columns(0, NAMES)  # what `rsiviz run` and the CSV export write
+    per_lab = np.column_stack([cols[f"{lab_slug(n)}_potential"] for n in NAMES])
+    np.testing.assert_array_equal(cols["potential"], per_lab.max(axis=1))
 
 
 # -- properties: a claim and its opposite never both hold ---------------------------------
