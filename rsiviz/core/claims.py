@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rsiviz.core.story import Story
 
 WINDOW_MONTHS = 3  # "rising" / "falling": compared with this many months earlier
+MAX_CHARS = 200  # a claim is a short sentence; longer text is a mistake
 TOL = 1e-6  # smaller differences count as "no change" (rounding, not the model)
 UNITS: dict[str, str] = {  # quantity -> unit, as printed
     "capability": "OOM",
@@ -103,6 +104,8 @@ def parse_claim(text: object) -> Claim:
     """Read one claim; raises ClaimError naming it when it is not in the vocabulary."""
     if not isinstance(text, str) or not text.strip():
         raise ClaimError(f"claim {text!r} must be a non-empty string ({EXAMPLES})")
+    if len(text) > MAX_CHARS:
+        raise ClaimError(f"claim {text[:40]!r}... is too long (at most {MAX_CHARS} characters)")
     clean = " ".join(text.split())
     lab, rest = None, clean
     m = re.fullmatch(rf"lab (?P<lab>{_NAME}) (?P<rest>.+)", clean)

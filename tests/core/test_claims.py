@@ -110,6 +110,7 @@ def test_parse_ahead_of_names_both_labs() -> None:
         ("within 1 OOM of the leader", "needs a lab first"),
         ("lab 'Lab C' gap above 1", "gap is field-wide"),
         ("gap above 1e999", "not a finite number"),
+        ("gap above " + "9" * 300, "is too long \\(at most 200 characters\\)"),
     ],
 )
 def test_parse_rejects_with_one_clear_message(text: object, needle: str) -> None:
