@@ -1,3 +1,11 @@
 """Headless commands. Nothing here imports Qt or pyqtgraph."""
 
-SUBCOMMANDS: tuple[str, ...] = ("run", "ensemble", "sweep", "replicate", "params", "export")
+SUBCOMMANDS: tuple[str, ...] = (
+    "run",
+    "ensemble",
+    "sweep",
+    "replicate",
+    "params",
+    "story",
+    "export",
+)

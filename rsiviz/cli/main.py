@@ -1,4 +1,5 @@
-"""The headless command line: run, ensemble, sweep, replicate, params (and export, via gui).
+"""The headless command line: run, ensemble, sweep, replicate, params, story check (and
+export, via gui).
 
 Every error ends with exit status 2 and one line on stderr, never a traceback.
 """
@@ -7,12 +8,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from rsiviz import __version__
-from rsiviz.cli.output import OutputError, output_format, table_csv, to_json, write_text
+from rsiviz.cli.output import (
+    OutputError,
+    output_format,
+    table_csv,
+    to_json,
+    write_text,
+)
+from rsiviz.cli.story import add_parser as add_story_parser
+from rsiviz.cli.story import cmd_story
 from rsiviz.core.ensemble import METRICS, grid_values, percentiles, run_ensemble, sweep
 from rsiviz.core.history import COLUMNS
 from rsiviz.core.literature import FORETHOUGHT_CITATION, FORETHOUGHT_PAPER, replicate_forethought
@@ -20,6 +29,7 @@ from rsiviz.core.options import OptionError, build_scenario
 from rsiviz.core.params import ParameterError, param_specs
 from rsiviz.core.resources import ResourceError
 from rsiviz.core.scenario import Scenario, ScenarioError
+from rsiviz.core.story import StoryError
 
 EXIT_USAGE = 2
 # the time-series columns that vary across members
@@ -92,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--json", action="store_true")
     par = sub.add_parser("params", help="the parameter table: units, ranges, defaults, sources")
     par.add_argument("--json", action="store_true")
+    add_story_parser(sub)
     sub.add_parser(
         "export", help="pictures, video and data (needs Qt; see rsiviz export -h)", add_help=False
     )
@@ -221,12 +232,13 @@ def cmd_params(args: argparse.Namespace) -> None:
         print(f"{r['name']:26s} {default:>9s} {r['unit']:8s} [{r['range']}]  {r['source']}")
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
     "run": cmd_run,
     "ensemble": cmd_ensemble,
     "sweep": cmd_sweep,
     "replicate": cmd_replicate,
     "params": cmd_params,
+    "story": cmd_story,
 }
 
 
@@ -234,7 +246,7 @@ def run_cli(argv: Sequence[str]) -> int:
     argv = list(argv)
     try:
         args = _parser().parse_args(argv)
-        COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
     except (
         CliError,
         OptionError,
@@ -242,6 +254,7 @@ def run_cli(argv: Sequence[str]) -> int:
         ParameterError,
         OutputError,
         ResourceError,
+        StoryError,
     ) as exc:
         print(f"rsiviz: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -249,7 +262,7 @@ def run_cli(argv: Sequence[str]) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
-    return 0
+    return status or 0
 
 
 __all__ = ["COLUMNS", "run_cli"]

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -65,12 +66,21 @@ def write_text(text: str, out: str | None) -> None:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
+def check_writable(out: str) -> None:
+    """Fail fast (before any work) when ``out`` cannot be created: one clear line."""
+    folder = Path(out).expanduser().parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"--out {out}: the folder {folder} {what}")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"--out {out}: the folder {folder} is not writable")
+
+
 def output_format(out: str | None, default: str = "csv") -> str:
     if out in (None, "-"):
         return default
     suffix = Path(out).suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix == ".json":
-        return "json"
-    raise OutputError(f"--out {out}: use a .csv or .json file, or - for stdout")
+    if suffix not in (".csv", ".json"):
+        raise OutputError(f"--out {out}: use a .csv or .json file, or - for stdout")
+    check_writable(out)  # before the run, which may take a while
+    return suffix[1:]

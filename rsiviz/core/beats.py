@@ -2,19 +2,25 @@
 
 :func:`resolve` turns a story's beats into one :class:`BeatState` per beat: everything
 needed to rebuild that beat from the start (year, development pauses, view settings), so
-stepping back replays deterministically to exactly the state the beat first had. Reading
-story files is in :mod:`rsiviz.core.story`.
+stepping back replays deterministically to exactly the state the beat first had;
+:func:`run_state` runs the model to that state (what the stage shows there). Reading
+story files is in :mod:`rsiviz.core.story`; a beat's claims are checked in
+:mod:`rsiviz.core.claims`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rsiviz.core.interventions import DevelopmentPause
 from rsiviz.core.params import ParameterError
+from rsiviz.core.simulation import Simulation
 
 if TYPE_CHECKING:
+    from rsiviz.core.claims import Claim
+    from rsiviz.core.history import History
     from rsiviz.core.story import Story
 
 OPEN_MONTHS = 600.0  # a development pause with no duration lasts until a beat releases it
@@ -55,6 +61,7 @@ class Beat:
     counterfactual: bool | None = None
     highlight: str | None = None
     speed: float | None = None
+    claims: tuple[Claim, ...] = ()  # what the caption says, checked against the model
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,36 @@ def resolve(story: Story) -> tuple[BeatState, ...]:
             )
         )
     return tuple(out)
+
+
+def run_state(story: Story, state: BeatState) -> History:
+    """The model run as it stands at ``state`` (rows up to ``state.month``)."""
+    sc = story.scenario
+    sim = Simulation(sc.params, sc.labs, sc.pauses + state.pauses)
+    sim.step(state.month)
+    return sim.history
+
+
+def run_states(story: Story) -> Iterator[tuple[BeatState, History]]:
+    """Every beat's state with the run as it stands there (rows up to its month).
+
+    Beats with the same development pauses share one run, continued from the beat
+    before: the model is deterministic, so this is the run :func:`run_state` gives.
+    A yielded history keeps filling with later months; read it only up to its month.
+    """
+    sc = story.scenario
+    sim: Simulation | None = None
+    pauses: tuple[DevelopmentPause, ...] = ()
+    for state in resolve(story):
+        if sim is None or state.pauses != pauses or state.month < sim.month:
+            sim, pauses = Simulation(sc.params, sc.labs, sc.pauses + state.pauses), state.pauses
+        sim.step(state.month - sim.month)
+        yield state, sim.history
+
+
+def run_counterfactual(story: Story) -> History:
+    """The whole run without the story's development pauses (the scenario's own stay)."""
+    return story.scenario.simulation().run()
 
 
 def _started(s: PauseSettings, year: float, labs: list[str], where: str) -> DevelopmentPause:

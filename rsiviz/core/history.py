@@ -82,7 +82,11 @@ class History:
         return self._sl(self.c).max(axis=2)
 
     def potential(self) -> FloatArray:
-        return np.asarray(self._front(self.h) + self._front(self.s), dtype=float)
+        """The highest potential ``h + s`` of any lab: the most capable model anyone could
+        train now. Continuous and never below :meth:`capability` (each lab's ``c <= h + s``);
+        the potential of the currently most capable lab would drop when a paused leader
+        is overtaken."""
+        return np.asarray((self._sl(self.h) + self._sl(self.s)).max(axis=2), dtype=float)
 
     def oversight(self) -> FloatArray:
         return self._sl(self.v)

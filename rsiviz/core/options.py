@@ -11,7 +11,14 @@ from dataclasses import replace
 
 from rsiviz.core.interventions import DevelopmentPause
 from rsiviz.core.params import RELEASE_MODES, ParameterError, parse_value
-from rsiviz.core.scenario import Scenario, ScenarioError, load_preset, load_scenario
+from rsiviz.core.scenario import (
+    Scenario,
+    ScenarioError,
+    after_end,
+    late_pause,
+    load_preset,
+    load_scenario,
+)
 
 
 class OptionError(ValueError):
@@ -79,6 +86,11 @@ def build_scenario(
     except ParameterError as exc:
         raise OptionError(str(exc)) from None
     extra = tuple(parse_pause(p) for p in pauses)
+    late = late_pause(params, base.pauses + extra)
+    if late is not None:
+        given = late - len(base.pauses)
+        flag = f"--pause {pauses[given]}" if given >= 0 else f"the scenario's pauses[{late}]"
+        raise OptionError(f"{flag}: {after_end(params, (base.pauses + extra)[late])}")
     return replace(base, params=params, pauses=base.pauses + extra)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,27 @@ def scenario_from_dict(data: dict[str, Any], source: str) -> Scenario:
                 f"(labs: {', '.join(names)})"
             )
         pauses.append(pause)
+    late = late_pause(params, pauses)
+    if late is not None:
+        raise ScenarioError(f"{source}: pauses[{late}].{after_end(params, pauses[late])}")
     return Scenario(name, description, params, labs, tuple(pauses), seed)
+
+
+def late_pause(params: Params, pauses: Sequence[DevelopmentPause]) -> int | None:
+    """Index of the first dated development pause that starts once the run has ended."""
+    end = params.start_year + params.years
+    for i, pause in enumerate(pauses):
+        if pause.trigger == "date" and pause.start >= end - 1e-9:
+            return i
+    return None
+
+
+def after_end(params: Params, pause: DevelopmentPause) -> str:
+    end = params.start_year + params.years
+    return (
+        f"start = {pause.start:g}: the development pause would start only once the run has ended "
+        f"(the run is {params.start_year:g} to {end:g})"
+    )
 
 
 def parse_toml(text: str, source: str, error: type[ValueError] = ScenarioError) -> dict[str, Any]:

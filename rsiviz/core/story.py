@@ -26,8 +26,10 @@ Within one beat, ``play_to`` runs first, then ``release``, then ``development_pa
 (year, development pauses, view settings) to rebuild that beat from the start, so stepping
 back replays deterministically to exactly the state the beat first had.
 
-Broken files raise :class:`StoryError` naming the file, the beat (number and caption) and
-the field. The scenario part is read by :func:`rsiviz.core.scenario.scenario_from_dict`.
+A beat's ``claims`` (e.g. ``["multiplier rising", "gap above 1.5"]``, see
+:mod:`rsiviz.core.claims`) are checked against the model when the story is loaded: a false
+one is refused like a broken field. Broken files raise :class:`StoryError` naming the file,
+the beat (number and caption) and the field. The scenario part is read by :func:`rsiviz.core.scenario.scenario_from_dict`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from rsiviz.core import claims as _claims
 from rsiviz.core.beats import (
     Beat,
     BeatState,
@@ -71,6 +74,7 @@ BEAT_KEYS = (
     "counterfactual",
     "highlight",
     "speed",
+    "claims",
 )
 PAUSE_KEYS = ("months", "release", "compliance", "until_oversight", "max_months", "defection")
 UNITS = ("oom", "metr", "multiplier")
@@ -95,8 +99,12 @@ class Story:
 
 
 # -- reading ------------------------------------------------------------------------------
-def story_from_dict(data: dict[str, Any], source: str) -> Story:
-    """Build a story from parsed TOML; ``source`` names the file in error messages."""
+def story_from_dict(data: dict[str, Any], source: str, check: bool = True) -> Story:
+    """Build a story from parsed TOML; ``source`` names the file in error messages.
+
+    ``check``: evaluate every beat's claims and raise StoryError for the first false one
+    (``rsiviz story check`` loads without it, to report every claim).
+    """
     _keys(data, TOP_KEYS, source, "")
     if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
         raise StoryError(f"{source}: format = {data.get('format')!r} is not supported (allowed: 1)")
@@ -110,17 +118,20 @@ def story_from_dict(data: dict[str, Any], source: str) -> Story:
     beats = tuple(_beat(row, i, source) for i, row in enumerate(raw))
     story = Story(title or scenario.name, description, scenario, beats, speed, source)
     resolve(story)  # checks the sequence: years in order, releases with a pause on
+    _claims.validate(story)
+    if check:
+        _claims.require_true(story)
     return story
 
 
-def story_from_text(text: str, source: str = "<story>") -> Story:
-    return story_from_dict(parse_toml(text, source, StoryError), source)
+def story_from_text(text: str, source: str = "<story>", check: bool = True) -> Story:
+    return story_from_dict(parse_toml(text, source, StoryError), source, check)
 
 
-def load_story(path: str | Path) -> Story:
+def load_story(path: str | Path, check: bool = True) -> Story:
     """Read a story file; any problem raises one StoryError naming the file."""
     path = Path(path)
-    return story_from_text(read_text_file(path, StoryError), str(path))
+    return story_from_text(read_text_file(path, StoryError), str(path), check)
 
 
 def story_dir() -> Path:
@@ -132,14 +143,14 @@ def list_stories() -> list[str]:
     return sorted(p.name[: -len(STORY_SUFFIX)] for p in story_dir().glob(f"*{STORY_SUFFIX}"))
 
 
-def find_story(name_or_path: str) -> Story:
-    """A story file path, or the name of a shipped story."""
+def find_story(name_or_path: str, check: bool = True) -> Story:
+    """A story file path, or the name of a shipped story (``check``: see story_from_dict)."""
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists():
-        return load_story(path)
+        return load_story(path, check)
     shipped = story_dir() / f"{name_or_path}{STORY_SUFFIX}"
     if shipped.exists():
-        return load_story(shipped)
+        return load_story(shipped, check)
     raise StoryError(
         f"no story file or shipped story named {name_or_path!r} "
         f"(shipped: {', '.join(list_stories()) or 'none found'})"
@@ -234,7 +245,17 @@ def _beat(row: dict[str, Any], i: int, source: str) -> Beat:
         counterfactual=_bool(row.get("counterfactual"), f"{where}: counterfactual"),
         highlight=_choice(row.get("highlight"), CURVES, f"{where}: highlight"),
         speed=None if row.get("speed") is None else _speed(row["speed"], f"{where}: speed"),
+        claims=_claim_list(row.get("claims", []), where),
     )
+
+
+def _claim_list(value: Any, where: str) -> tuple[_claims.Claim, ...]:
+    if not isinstance(value, list):
+        raise StoryError(f"{where}: claims = {value!r} must be a list of strings")
+    try:
+        return tuple(_claims.parse_claim(text) for text in value)
+    except _claims.ClaimError as exc:
+        raise StoryError(f"{where}: claims: {exc}") from None
 
 
 def _pause(value: Any, where: str) -> PauseSettings | None:

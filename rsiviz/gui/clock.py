@@ -131,12 +131,19 @@ class RsiClock(QWidget):
         self.face.updateGeometry()
 
     def show_snapshot(self, snap: Snapshot) -> None:
+        h, m = snap.history, snap.view_month
+        training = tuple(  # labs outside the development pause that still grow
+            name
+            for j, name in enumerate(snap.lab_names)
+            if not h.paused[m, 0, j] and h.dc[m, 0, j] > 1e-9
+        )
         self.set_state(
             snap.clock_angle,
             snap.doubling_months,
             snap.multiplier,
             snap.paused,
             snap.near_software_limit,
+            training,
         )
 
     def set_state(
@@ -146,12 +153,17 @@ class RsiClock(QWidget):
         multiplier: float,
         paused: bool,
         near_limit: bool = False,
+        training: tuple[str, ...] = (),
     ) -> None:
         stopped = paused and not (math.isfinite(doubling_months) and doubling_months > 0)
         self.face.set_state(angle, stopped or not math.isfinite(doubling_months))
         self.doubling.setText(doubling_text(doubling_months))
         self.multiplier.setText(multiplier_text(multiplier, paused, near_limit))
-        if stopped:
+        if stopped and training:  # the leader stopped, but the race goes on
+            verb = "keeps" if len(training) == 1 else "keep"
+            self.status.setText(f"{' and '.join(training)} {verb} training")
+            self.status.setStyleSheet(f"color: {OKABE_ITO['vermillion']}")
+        elif stopped:
             self.status.setText("Stopped: development pause")
             self.status.setStyleSheet(f"color: {OKABE_ITO['vermillion']}")
         elif paused:

@@ -7,7 +7,8 @@
                   [--theme projector|dark]
 
 Needs Qt to render, so it lives in ``rsiviz.gui``; the CLI reaches it lazily. Bad options
-exit 2 with one line on stderr; a failed export exits 1.
+and an output folder that does not exist or is not writable exit 2 with one line on
+stderr (checked before rendering); a failed export exits 1.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from rsiviz.cli.output import OutputError, check_writable
 from rsiviz.core.options import OptionError, build_scenario
 from rsiviz.core.scenario import ScenarioError
 from rsiviz.core.story import Story, StoryError, find_story, story_for_scenario
@@ -97,12 +99,13 @@ def main(argv: list[str]) -> int:
             raise UsageError(f"--width {args.width}: expected 16 to 8000 pixels")
         if not 1 <= args.fps <= 120:
             raise UsageError(f"--fps {args.fps:g}: expected 1 to 120")
+        check_writable(args.out)
         story = _story(args)
         beat = _last_beat(story, args)
     except UsageError as exc:
         print(f"rsiviz export: error: {exc}", file=sys.stderr)
         return 2
-    except (OptionError, ScenarioError, StoryError) as exc:
+    except (OptionError, ScenarioError, StoryError, OutputError) as exc:
         print(f"rsiviz export: error: {exc}", file=sys.stderr)
         return 2
     try:

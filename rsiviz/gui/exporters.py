@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
+from rsiviz.core.beats import run_state
 from rsiviz.core.history import History
 from rsiviz.core.story import Story
 from rsiviz.gui.controller import Controller
@@ -167,12 +168,5 @@ def export_csv(history: History, lab_names: tuple[str, ...], path: str | Path) -
 
 def story_history(story: Story, beat: int) -> tuple[History, tuple[str, ...]]:
     """The run as it stands at ``beat`` (no Qt needed beyond the controller)."""
-    state = story.states()[beat]
-    sc = story.scenario
-    sim = sc.simulation() if not state.pauses else None
-    if sim is None:
-        from rsiviz.core.simulation import Simulation
-
-        sim = Simulation(sc.params, sc.labs, sc.pauses + state.pauses)
-    sim.step(state.month)
-    return sim.history, tuple(lab.name for lab in sc.labs)
+    history = run_state(story, story.states()[beat])
+    return history, tuple(lab.name for lab in story.scenario.labs)

@@ -98,7 +98,7 @@ def test_save_load_round_trip(p: Params, seed: int, name: str) -> None:
         name=name,
         description='a\n"quoted" \\ text',
         params=p,
-        pauses=(pause, DevelopmentPause.at(2030.5, 7)),
+        pauses=(pause, DevelopmentPause.at(p.start_year + p.years / 2, 7)),  # inside the run
         seed=seed,
     )
     assert scenario_from_text(scenario_to_text(sc)) == sc

@@ -142,7 +142,9 @@ def test_csv_is_byte_identical_to_rsiviz_run(tmp_path: Path) -> None:
 def test_frame_plan_holds_and_plays() -> None:
     story = find_story("development_pause")
     plan = frame_plan(story, fps=10, hold=1.0)
-    assert plan[0].month == 0 and plan[-1].month == story.states()[-1].month
+    first = story.states()[0].month  # beat 1 plays to 2027.5 (month 18)
+    assert plan[0].beat == 0 and 0 < plan[0].month <= first
+    assert plan[-1].month == story.states()[-1].month
     assert [f.month for f in plan] == sorted(f.month for f in plan)
     assert len(frame_plan(story, fps=30, duration=4.0)) == 120
 

@@ -114,7 +114,7 @@ def test_clicker_keys_step_through_beats(presenter, qtbot) -> None:
     _key(qtbot, p, Qt.Key.Key_End)
     assert p.player.index == len(p.player.states) - 1
     _key(qtbot, p, Qt.Key.Key_Home)
-    assert p.player.index == 0 and p.controller.sim.month == 0
+    assert p.player.index == 0 and p.controller.sim.month == p.player.states[0].month == 18
 
 
 def test_blank_help_theme_and_escape(presenter, qtbot, window) -> None:
