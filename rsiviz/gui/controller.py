@@ -17,6 +17,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from rsiviz.core.interventions import DevelopmentPause
 from rsiviz.core.params import SPEC_BY_NAME, ParameterError, Params
+from rsiviz.core.pauses import ACTIVE
 from rsiviz.core.scenario import (
     Scenario,
     ScenarioError,
@@ -258,6 +259,38 @@ class Controller(QObject):
         self.view_month = self.sim.month
         note = " The later months were dropped: the run goes on from here." if branched else ""
         self.message.emit("info", f"Development pause started in {self.sim.time:.1f}.{note}")
+        self.emit_snapshot()
+        self._settle()
+        return True
+
+    def end_development_pause_now(self) -> bool:
+        """End the development pauses in force at the month on screen, now.
+
+        Each becomes a dated development pause from when it started until now, released as
+        it says (instant, gradual or no catch-up); the months before are unchanged (the model
+        is deterministic) and later months are dropped, as when one is started while
+        scrubbed back.
+        """
+        if self.view_month < self.sim.month:
+            self._branch_at(self.view_month)
+        book, now = self.sim.book, self.sim.time
+        ended: dict[DevelopmentPause, DevelopmentPause] = {}
+        for pause, status, started in zip(book.pauses, book.status, book.started, strict=True):
+            if int(status[0]) == ACTIVE:
+                start = float(started[0])
+                months = round(max(0.0, (now - start) * 12.0), 6)
+                ended[pause] = dataclasses.replace(
+                    pause, trigger="date", start=start, months=months, until_oversight=False
+                )
+        if not ended:
+            self.message.emit("info", "No development pause is in force at this month.")
+            return False
+        self._live_pauses = [ended.get(p, p) for p in self._live_pauses]
+        pauses = tuple(ended.get(p, p) for p in self.scenario.pauses)
+        self.scenario = dataclasses.replace(self.scenario, pauses=pauses)
+        self.stop()
+        self._rebuild(self.sim.month)
+        self.message.emit("info", f"Development pause ended in {now:.1f}.")
         self.emit_snapshot()
         self._settle()
         return True

@@ -13,7 +13,15 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rsiviz.core.scenario import list_presets
 from rsiviz.core.story import Story, StoryError, find_story, list_stories, story_for_scenario
@@ -28,6 +36,7 @@ from rsiviz.gui.crash import ExceptionHook
 from rsiviz.gui.docks import Docks
 from rsiviz.gui.jobs import Jobs
 from rsiviz.gui.jobs_indicator import JobsIndicator
+from rsiviz.gui.keys import FocusedWidgetKeys
 from rsiviz.gui.params_panel import ParamsPanel
 from rsiviz.gui.paths import data_dir
 from rsiviz.gui.pause_panel import PausePanel
@@ -91,6 +100,7 @@ class MainWindow(QMainWindow):
         self._screen_hooked = False
         self._view_actions: dict[str, QAction] = {}  # View > Views, by view key
         self.plots = Plots(self.theme)
+        self.plots.start_hint = "Press Play (Space) to run the model"
         self.transport = Transport(self.theme)
         self.clock = RsiClock(self.theme)
         self.pause_panel = PausePanel(self.theme)
@@ -115,6 +125,10 @@ class MainWindow(QMainWindow):
         self.apply_theme()
         self.plots.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plots.setFocus()  # keys go to the window's shortcuts, not the speed box
+        # A focused slider keeps its arrow keys, a text field what is typed (also in views
+        # opened later): the filter sits on the application, and goes with the window.
+        self._keys = FocusedWidgetKeys(self)
+        QApplication.instance().installEventFilter(self._keys)
         controller.emit_snapshot()
 
     def _view_context(self) -> ViewContext:
@@ -150,7 +164,8 @@ class MainWindow(QMainWindow):
             [300, 240, 500],
             Qt.Orientation.Vertical,
         )
-        self.resizeDocks([d["parameters"]], [380], Qt.Orientation.Horizontal)
+        width = max(self.width(), 800)
+        self.resizeDocks([d["parameters"]], [int(width * 0.26)], Qt.Orientation.Horizontal)
 
     # -- wiring -------------------------------------------------------------------------
     def _wire_controller(self) -> None:
@@ -170,6 +185,7 @@ class MainWindow(QMainWindow):
         t.speed_changed.connect(c.set_speed)
         t.scrubbed.connect(c.scrub)
         p.development_pause_requested.connect(lambda kw: c.start_development_pause(**kw))
+        p.end_requested.connect(c.end_development_pause_now)
         p.schedule_requested.connect(c.add_scheduled_pause)
         p.clear_requested.connect(c.clear_scheduled_pauses)
         self.params.param_changed.connect(c.set_param)
@@ -255,6 +271,7 @@ class MainWindow(QMainWindow):
         self.plots.show_snapshot(snap)
         self.transport.show_snapshot(snap)
         self.clock.show_snapshot(snap)
+        self.pause_panel.set_in_force(snap.paused)
         pauses = self.controller.current_scenario().pauses
         if pauses != self._scheduled:
             self._scheduled = pauses
@@ -321,6 +338,8 @@ class MainWindow(QMainWindow):
             self._screen_hooked = True
             # Moving to a screen with another devicePixelRatio re-derives line widths.
             handle.screenChanged.connect(lambda _screen: self.apply_theme())
+            if not self.docks.restored_geometry:
+                self._size_panels()  # in proportion to the size the window opened at
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.autosave is not None and not self.autosave.may_quit(self, self.save_file):

@@ -39,22 +39,27 @@ def _release_box() -> QComboBox:
     return box
 
 
+START_TEXT = "DEVELOPMENT PAUSE  (P)"
+START_TIP = (
+    "Start a coordinated development pause now: complying labs stop frontier training. "
+    "The run without it stays on screen as a dotted ghost."
+)
+
+
 class PausePanel(QGroupBox):
     """Start a coordinated development pause now, with duration, release and compliance."""
 
     development_pause_requested = Signal(dict)  # keyword arguments for the controller
+    end_requested = Signal()  # end the development pause in force now
     schedule_requested = Signal(object)  # DevelopmentPause
     clear_requested = Signal()
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
-        super().__init__("Intervention", parent)
+        super().__init__(parent)  # the dock names it
         self.theme = theme
-        self.button = QPushButton("DEVELOPMENT PAUSE  (P)")
-        self.button.setToolTip(
-            "Start a coordinated development pause now: complying labs stop "
-            "frontier training. The run without it stays on screen as a "
-            "dotted ghost."
-        )
+        self.in_force = False
+        self.button = QPushButton(START_TEXT)
+        self.button.setToolTip(START_TIP)
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(self.request)
         self.months = QSpinBox()
@@ -121,7 +126,27 @@ class PausePanel(QGroupBox):
         }
 
     def request(self) -> None:
-        self.development_pause_requested.emit(self.settings())
+        """The button or P: start a development pause, or end the one in force (never
+        stack a second one on top)."""
+        if self.in_force:
+            self.end_requested.emit()
+        else:
+            self.development_pause_requested.emit(self.settings())
+
+    def set_in_force(self, on: bool) -> None:
+        """A development pause is in force at the month on screen: offer to end it."""
+        if on == self.in_force:
+            return
+        self.in_force = on
+        if on:
+            self.button.setText("END DEVELOPMENT PAUSE  (P)")
+            self.button.setToolTip(
+                "End the development pause now: complying labs resume, released as the "
+                "development pause says (instant, gradual or no catch-up)."
+            )
+        else:
+            self.button.setText(START_TEXT)
+            self.button.setToolTip(START_TIP)
 
     def _on_schedule_clicked(self) -> None:
         dialog = ScheduleDialog(self.theme, [c.text() for c in self.lab_checks], self)

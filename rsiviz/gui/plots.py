@@ -83,6 +83,12 @@ class Plots(pg.GraphicsLayoutWidget):
         self.top_spans = SpanMarks(top, label_ends=True)
         # Bottom right: the curves rise to the upper left of it, so it hides nothing.
         self.legend = top.addLegend(offset=(-10, -10))
+        # Shown over empty axes before anything has run (the window sets the words).
+        self.start_hint = ""
+        self.hint = pg.TextItem(anchor=(0.5, 0.5), color="#333333")
+        self.hint.setZValue(50)
+        top.addItem(self.hint, ignoreBounds=True)
+        self.hint.hide()
         self._legend_items = [
             (self.frontier, "Capability (frontier)"),
             (self.potential, "Potential (shaded: overhang)"),
@@ -255,6 +261,7 @@ class Plots(pg.GraphicsLayoutWidget):
             top_vals += self._set(self.oversight, h.years[:rows], series["oversight"], max_points)
         top_vals += self._others(h, snap, rows, max_points)
         self._fit_y("top", self.top, top_vals)
+        self._show_hint(snap)
         marks = spans(h.years[:rows], h.any_paused()[:rows, 0])
         self.top_spans.show(marks)
         self.bottom_spans.show(marks)
@@ -296,6 +303,15 @@ class Plots(pg.GraphicsLayoutWidget):
         low_vals += low + self._show_bands(snap.bands, lower=True)
         self._fit_y("bottom", self.bottom, low_vals)
         return vals
+
+    def _show_hint(self, snap: Snapshot) -> None:
+        show = bool(self.start_hint) and snap.live_month == 0 and not snap.playing
+        self.hint.setVisible(show)
+        if show:
+            (x0, x1), (y0, y1) = self.top.viewRange()
+            self.hint.setText(self.start_hint)
+            self.hint.setFont(self.theme.font(1.3, bold=True))
+            self.hint.setPos((x0 + x1) / 2, y0 + 0.62 * (y1 - y0))
 
     def _run_series(self, h: History, n: int) -> tuple[np.ndarray, np.ndarray]:
         return self._top_series(h, n)["frontier"], self._lower(h, n)

@@ -7,18 +7,20 @@ pause, the intervention.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSlider,
+    QVBoxLayout,
     QWidget,
 )
 
 from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.controller import SPEED_RANGE
-from rsiviz.gui.theme import Theme
+from rsiviz.gui.theme import OKABE_ITO, Theme
 
 
 class Transport(QWidget):
@@ -44,6 +46,8 @@ class Transport(QWidget):
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
         self.scrubber.setToolTip("Look back over what has run")
         self.year = QLabel("2026.0")
+        self.status = QLabel()
+        self._play_emphasised: bool | None = None
         for button, tip, signal in (
             (self.play, "Play / Stop the animation (Space)", self.play_toggled),
             (self.step, "Advance one simulated month (Right arrow)", self.step_requested),
@@ -55,12 +59,17 @@ class Transport(QWidget):
         self.scrubber.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed.valueChanged.connect(self.speed_changed)
         self.scrubber.valueChanged.connect(self._on_scrubber_value_changed)
-        layout = QHBoxLayout(self)
+        layout = QHBoxLayout()
         layout.setContentsMargins(6, 2, 6, 2)
         for w in (self.play, self.step, self.reset, QLabel("Speed"), self.speed):
             layout.addWidget(w)
         layout.addWidget(self.scrubber, 1)
         layout.addWidget(self.year)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addLayout(layout)
+        outer.addWidget(self.status)
         self.apply_theme()
 
     def _on_scrubber_value_changed(self, value: int) -> None:
@@ -68,6 +77,8 @@ class Transport(QWidget):
 
     def show_snapshot(self, snap: Snapshot) -> None:
         self.play.setText("Stop" if snap.playing else "Play")
+        self.status.setText(status_text(snap))
+        self._emphasise_play(snap.live_month == 0 and not snap.playing)
         self.scrubber.blockSignals(True)
         self.scrubber.setRange(0, snap.live_month)
         self.scrubber.setValue(snap.view_month)
@@ -79,9 +90,36 @@ class Transport(QWidget):
         self.speed.setValue(speed)
         self.speed.blockSignals(False)
 
+    def _emphasise_play(self, on: bool) -> None:
+        """Before the first Play, Play is the button that stands out (not the development
+        pause's big orange one)."""
+        if on == self._play_emphasised:
+            return
+        self._play_emphasised = on
+        self.play.setStyleSheet(
+            f"background: {OKABE_ITO['blue']}; color: white; font-weight: bold;" if on else ""
+        )
+
     def apply_theme(self) -> None:
         t = self.theme
         for w in self.findChildren(QWidget):
             w.setFont(t.font(1.0))
         self.year.setFont(t.font(1.6, bold=True))
+        # Never "202": the year keeps room for all its digits at any window size.
+        self.year.setMinimumWidth(QFontMetrics(self.year.font()).horizontalAdvance("0000.0") + 4)
+        self.status.setFont(t.font(0.9))
         self.play.setMinimumWidth(int(90 * t.scale))
+
+
+def status_text(snap: Snapshot) -> str:
+    """What the run is doing, in words that are true of the picture."""
+    pause = "; a development pause is in force" if snap.paused else ""
+    if snap.view_month < snap.live_month:
+        return f"Looking back at {snap.year:.1f} (the run has reached further){pause}"
+    if snap.ended:
+        return f"Ended in {snap.year:.1f}{pause}. Reset (R) to play again."
+    if snap.playing:
+        return f"Playing{pause}"
+    if snap.live_month == 0:
+        return "Ready: press Play (Space) to run the model, or Step (Right) month by month."
+    return f"Stopped at {snap.year:.1f}{pause}. Play (Space) goes on."
