@@ -47,8 +47,11 @@ class FocusedWidgetKeys(QObject):
     """Event filter (on the application) giving focused editors their keys."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if widget_takes_key(watched, event):
-                event.accept()  # the key goes to the widget, not to the shortcut
-                return True
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and widget_takes_key(watched, event)
+        ):
+            event.accept()  # the key goes to the widget, not to the shortcut
+            return True
         return False
