@@ -100,6 +100,13 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _fail_in_window(message: str) -> int:
+    """Say it on stderr and in the window (opened with the default scenario); exit 2."""
+    _fail(message)
+    run_window(Scenario(name="Default"), None, "oom", "gap", [], error=message)
+    return 2
+
+
 def _route_file(args: argparse.Namespace) -> None:
     """A file opened from the desktop: a story or a scenario, told apart by its name."""
     if args.file is None:
@@ -112,10 +119,21 @@ def _route_file(args: argparse.Namespace) -> None:
         args.scenario = args.file
 
 
+NON_INTERACTIVE = ("--screenshot", "--self-test", "--time-to-first-paint")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the window (or a screenshot / self-test); returns the exit status."""
+    """Run the window (or a screenshot / self-test); returns the exit status.
+
+    A bad option, file or setting is one line on stderr and exit status 2. When the window
+    was asked for (a desktop icon or a double-clicked file, where nobody sees a terminal),
+    the window opens anyway, with the default scenario and the message in it, and the exit
+    status after it closes is still 2.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    interactive = not any(a.split("=")[0] in NON_INTERACTIVE for a in argv)
     try:
-        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = build_parser().parse_args(argv)
         _route_file(args)
         size = parse_size(args.size)
         if args.until is not None and not 1900 <= args.until <= 2300:
@@ -125,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     except UsageError as exc:
-        return _fail(str(exc))
+        return _fail_in_window(str(exc)) if interactive else _fail(str(exc))
     if args.self_test:
         from rsiviz.gui.selftest import run_self_test
 
@@ -142,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             scenario = build_scenario(args.preset, args.scenario, args.set, args.pause, args.years)
     except (OptionError, ScenarioError, StoryError) as exc:
-        return _fail(str(exc))
+        return _fail_in_window(str(exc)) if interactive else _fail(str(exc))
     if args.screenshot:
         return screenshot(
             scenario, args.screenshot, size, args.until, args.units, args.lower, args.show
@@ -251,11 +269,20 @@ def play_until(window: Any, year: float) -> None:
 
 
 def run_window(
-    scenario: Scenario, until: float | None, units: str, lower: str, show: list[str]
+    scenario: Scenario,
+    until: float | None,
+    units: str,
+    lower: str,
+    show: list[str],
+    error: str = "",
 ) -> int:
+    """The window; ``error``: what was wrong at launch, shown in it (nothing else opened)."""
     app = application()
     window = create_main_window(scenario, session=True)
     show_on_screen(window)
+    if error:
+        window.banner.show_message("error", f"Could not start as asked: {error}")
+        return int(app.exec())
     window.autosave.offer_restore(window, window.banner.show_message)
     _prepare(window, until, units, lower, show)
     return int(app.exec())

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         session: bool = False,
     ) -> None:
         super().__init__()
+        self.setObjectName("rsiviz")
         self.controller = controller
         self.view_state = controller.view_state
         self.theme = theme or Theme(device_pixel_ratio=self.devicePixelRatioF())

@@ -64,7 +64,11 @@ def test_screenshot_default_size_with_set_and_pause(run_app, tmp_path: Path) -> 
         (["--preset", "status_quo", "--scenario", "x.toml"], "either"),
     ],
 )
-def test_bad_options_exit_2_with_one_line(run_app, args: list[str], needle: str) -> None:
+def test_bad_options_exit_2_with_one_line(
+    run_app, args: list[str], needle: str, tmp_path: Path
+) -> None:
+    if "--screenshot" not in args:
+        args = [*args, "--screenshot", str(tmp_path / "x.png")]
     result = run_app(args, OFFSCREEN, timeout=60)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -110,5 +114,41 @@ def test_file_argument_opens_story_or_scenario(run_app, tmp_path: Path) -> None:
         )
         assert res.returncode == 0, res.stderr
         assert QImage(str(shot)).width() == 800
-    bad = run_app([str(scen), "--preset", "status_quo"])
+    bad = run_app([str(scen), "--preset", "status_quo", "--screenshot", str(tmp_path / "b.png")])
     assert bad.returncode == 2 and "not both" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--set", "nope=1"], ["--frobnicate"], ["--scenario", "/no/such/file.toml"]],
+)
+def test_bad_launch_opens_the_window_with_the_message(monkeypatch, capsys, args) -> None:
+    """From a desktop icon nobody sees stderr: the window opens and says what was wrong."""
+    import rsiviz.gui.app as app
+
+    opened = []
+    monkeypatch.setattr(app, "run_window", lambda *a, **k: opened.append(k.get("error")) or 0)
+    assert app.main(args) == 2
+    assert len(opened) == 1 and opened[0]
+    line = capsys.readouterr().err.strip()
+    assert len(line.splitlines()) == 1 and opened[0] in line
+
+
+def test_launch_error_shows_in_the_real_window(qtbot, monkeypatch, tmp_path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    import rsiviz.gui.app as app
+
+    monkeypatch.setenv("RSIVIZ_DATA_DIR", str(tmp_path))
+    seen = []
+
+    def fake_exec(self) -> int:
+        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "rsiviz")
+        seen.append((window.banner.isVisible(), window.banner.text()))
+        window.autosave.close()
+        window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    assert app.main(["--set", "software_returns=99"]) == 2
+    assert seen and seen[0][0] and "software_returns" in seen[0][1]
