@@ -27,6 +27,8 @@ from rsiviz.core.scenario import (
 )
 from rsiviz.core.simulation import Simulation
 from rsiviz.core.viewstate import Run, Snapshot, ViewState
+from rsiviz.gui.jobs import Jobs
+from rsiviz.gui.rerun import Rerun
 from rsiviz.gui.units import clock_angles
 
 FRAME_MS = 16  # ~60 Hz; the simulated pace comes from elapsed wall time, not this
@@ -71,6 +73,7 @@ class Controller(QObject):
         self._rerun_timer.setSingleShot(True)
         self._rerun_timer.setInterval(0)
         self._rerun_timer.timeout.connect(self._on_rerun_timer_timeout)
+        self.runner = Jobs(self)  # re-runs too slow for the GUI thread
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
         self._frame_timer.setInterval(0)
@@ -143,6 +146,7 @@ class Controller(QObject):
 
         The model is deterministic, so this is the same run as the one it replaces.
         """
+        self.runner.cancel("rerun")  # a re-run still computing is superseded by this
         self.sim = self._new_simulation()
         self.sim.step(max(0, min(month, self.sim.n_months)))
         counterfactual = None
@@ -383,16 +387,43 @@ class Controller(QObject):
         self._settle()
 
     def _rerun(self) -> None:
-        """Re-run the whole future at once; the previous run stays on screen beside it."""
+        """Re-run the whole future; the previous run stays on screen beside it.
+
+        Within a few tens of milliseconds this finishes here; a slow corner goes on in the
+        background (see :mod:`rsiviz.gui.rerun`) and the window stays responsive.
+        """
         self.stop()
-        old = self.sim
-        old.run()
-        live = self.view_state.runs["live"]
-        self.view_state.set_run(
-            Run("previous", "previous", "Previous run", old.history, live.scenario)
+        counterfactual = self._new_simulation(live=False) if self._live_pauses else None
+        rerun = Rerun(self._new_simulation(), counterfactual, self.sim.fork())
+        if rerun.advance():
+            self.runner.cancel("rerun")
+            self._finish_rerun(rerun)
+            return
+        self.message.emit("info", "Re-running the model with the new values...")
+        self.runner.submit(
+            "rerun", lambda p: rerun.finish(p.report), self._finish_rerun, self._on_rerun_failed
         )
-        self._rebuild(self.scenario.params.n_months)
+
+    @property
+    def rerunning(self) -> bool:
+        """A re-run is still computing in the background."""
+        return self.runner.busy("rerun")
+
+    def _finish_rerun(self, rerun: Rerun) -> None:
+        live = self.view_state.runs["live"]
+        previous = rerun.previous.history
+        self.view_state.set_run(
+            Run("previous", "previous", "Previous run", previous, live.scenario)
+        )
+        self.sim = rerun.live
+        self._set_counterfactual(rerun.counterfactual)
+        self._show_live()
+        self.view_month = self.sim.month
+        self._carry = 0.0
         self.emit_snapshot()
+
+    def _on_rerun_failed(self, message: str) -> None:
+        self.message.emit("error", f"The model could not be re-run: {message}")
 
     # -- scenarios ------------------------------------------------------------------------
     def load(self, scenario: Scenario) -> None:

@@ -1,0 +1,65 @@
+"""A slow corner of the parameter space never freezes the window: the re-run moves off it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+SLOW = {"years": 50.0, "software_ceiling": 2.0, "software_returns": 0.2, "parallel_returns": 1.0}
+
+
+def _slow_race(controller):
+    from rsiviz.core.scenario import load_preset
+
+    sc = load_preset("race_one_lab_defects")
+    sc = dataclasses.replace(sc, params=sc.params.replace(**SLOW))
+    controller.load(sc)
+    return sc
+
+
+def test_slow_rerun_goes_to_the_background_and_lands_exactly(controller, qtbot) -> None:
+    _slow_race(controller)
+    controller.advance(12)
+    before = controller.sim
+    controller.set_param("software_returns", 0.25)
+    controller.flush()
+    assert controller.rerunning  # the GUI thread was handed back at once
+    assert controller.sim is before  # the old run stays on screen meanwhile
+    assert controller.runner.wait_idle(120)
+    assert not controller.rerunning and controller.sim.done
+    fresh = controller.current_scenario().simulation().run()
+    np.testing.assert_array_equal(fresh.c, controller.sim.history.c)
+    assert controller.view_state.runs["previous"].history.length == before.n_months + 1
+
+
+def test_a_newer_edit_supersedes_a_rerun_still_computing(controller, qtbot) -> None:
+    _slow_race(controller)
+    for value in (0.25, 0.3, 0.35):
+        controller.set_param("software_returns", value)
+        controller.flush()
+    assert controller.runner.wait_idle(180)
+    assert controller.scenario.params.software_returns == 0.35
+    fresh = controller.current_scenario().simulation().run()
+    np.testing.assert_array_equal(fresh.c, controller.sim.history.c)
+
+
+def test_reset_while_a_rerun_computes_cancels_it(controller, qtbot) -> None:
+    _slow_race(controller)
+    controller.set_param("software_returns", 0.25)
+    controller.flush()
+    assert controller.rerunning
+    controller.reset()
+    assert controller.runner.wait_idle(60)
+    assert controller.sim.month == 0  # the late result did not replace the reset run
+
+
+def test_ordinary_edits_still_rerun_at_once(controller, monkeypatch) -> None:
+    import rsiviz.gui.rerun as rerun
+
+    # a default run takes a few ms; 1 s of budget keeps this true on a loaded machine too
+    monkeypatch.setattr(rerun, "BUDGET_S", 1.0)
+    controller.advance(12)
+    controller.set_param("software_returns", 1.5)
+    controller.flush()
+    assert not controller.rerunning and controller.sim.done
