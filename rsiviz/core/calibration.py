@@ -16,10 +16,18 @@ from pathlib import Path
 
 import numpy as np
 
+from rsiviz.core.model import FloatArray
 from rsiviz.core.resources import ResourceError, resource_path
 
 METR_CITATION = "METR (2025), Measuring AI Ability to Complete Long Tasks; time horizons TH1.1"
 METR_FILE = ("data", "metr_time_horizons.csv")
+# METR's published doubling times of the 50% horizon (TH1.1): state of the art from 2023 on,
+# with its 95% CI, and over all state-of-the-art models (from GPT-2, 2019).
+METR_DOUBLING_2023_DAYS = 128.7
+METR_DOUBLING_2023_CI = (104.0, 158.0)
+METR_DOUBLING_ALL_DAYS = 187.8
+SINCE_2023 = 2023.0
+ALL_TIME = -math.inf
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,14 @@ class MetrFit:
         se = self.residual_sd * math.sqrt(1.0 / self.n + dx * dx / self.sxx)
         mid = self.intercept + self.slope * dx
         return 2.0 ** (mid - self.t_crit * se), 2.0 ** (mid + self.t_crit * se)
+
+    def curves(self, years: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Trend and 95% band (minutes) at each of ``years`` (T,): (mid, low, high)."""
+        dx = np.asarray(years, dtype=float) - self.ref_year
+        se = self.residual_sd * np.sqrt(1.0 / self.n + dx * dx / self.sxx)
+        mid = self.intercept + self.slope * dx
+        half = self.t_crit * se
+        return 2.0**mid, 2.0 ** (mid - half), 2.0 ** (mid + half)
 
 
 def decimal_year(date: dt.date) -> float:
@@ -120,7 +136,7 @@ def _t95(df: int) -> float:
     return _T95[min(k for k in _T95 if k >= df)]
 
 
-def fit_metr(points: list[MetrPoint], since: float = 2023.0) -> MetrFit:
+def fit_metr(points: list[MetrPoint], since: float = SINCE_2023) -> MetrFit:
     """OLS fit of log2(p50) on release year over state-of-the-art points from ``since``."""
     sel = [pt for pt in points if pt.state_of_the_art and pt.year >= since]
     if len(sel) < 3:
@@ -142,6 +158,12 @@ def fit_metr(points: list[MetrPoint], since: float = 2023.0) -> MetrFit:
 def default_fit() -> MetrFit:
     """The fit the app uses (shipped data, state-of-the-art rows from 2023 on)."""
     return fit_metr(load_metr())
+
+
+@lru_cache(maxsize=1)
+def all_time_fit() -> MetrFit:
+    """The same fit over every state-of-the-art row (from GPT-2, 2019): METR's 187.8 days."""
+    return fit_metr(load_metr(), since=ALL_TIME)
 
 
 def metr_horizon_at_start(start_year: float) -> float:

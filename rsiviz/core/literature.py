@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from rsiviz.core.calibration import default_fit
+from rsiviz.core.calibration import METR_DOUBLING_2023_CI, SINCE_2023, default_fit
 from rsiviz.core.ensemble import YEAR_OF_PROGRESS_OOM, Distribution, sample_overrides
+from rsiviz.core.history import History
 from rsiviz.core.interventions import DEFAULT_LABS
 from rsiviz.core.model import LN10, FloatArray
 from rsiviz.core.params import Params
 from rsiviz.core.simulation import Simulation
 
+# A long job's progress report: (done, total) between chunks of work; raising cancels it.
+Progress = Callable[[int, int], None]
+
 FORETHOUGHT_CITATION = (
     'Davidson and Houlden (2025), "How quick and big would a software intelligence '
     'explosion be?", Forethought'
 )
-# The paper's headline figures (its own Monte Carlo).
+FORETHOUGHT_URL = "https://www.forethought.org/research/how-quick-and-big-would-a-software-intelligence-explosion-be"
+# The paper's headline figures (its summary, "to 1 sig fig"); MODEL.md's check is against these.
 FORETHOUGHT_PAPER = {"p_3_years_in_12_months": 0.60, "p_10_years_in_12_months": 0.20}
+# The paper's own Monte Carlo, section "Results" (main model, no retraining, no gradual boost):
+# P(>= Y years of progress compressed into <= W months), keyed by (Y, W).
+FORETHOUGHT_RESULTS: dict[tuple[float, int], float] = {
+    (3.0, 12): 0.57,
+    (10.0, 12): 0.18,
+    (3.0, 4): 0.41,
+    (10.0, 4): 0.12,
+}
+FORETHOUGHT_RESULTS_SOURCE = f"{FORETHOUGHT_CITATION}, section Results (table)"
+REPLICATION_TOLERANCE = 0.05  # MODEL.md: within +-5 percentage points
 
 FORETHOUGHT_DISTRIBUTIONS = {
     "full_automation_speedup": Distribution("loguniform", 2.0, 32.0),
@@ -33,6 +49,7 @@ FORETHOUGHT_DISTRIBUTIONS = {
 # accelerates does its fastest year after the first one.
 FORETHOUGHT_MONTHS = 48
 WINDOW_YEARS = 1.0
+WINDOWS_MONTHS = (12, 4)  # the paper's two windows: "compressed into <= 1 year / 4 months"
 # Points per simulated month at which the within-month trajectory is evaluated.
 DENSE_PER_MONTH = 8
 DENSE_CHUNK = 10_000  # draws whose dense curves are held at once (~30 MB each array)
@@ -40,11 +57,19 @@ DENSE_CHUNK = 10_000  # draws whose dense curves are held at once (~30 MB each a
 
 @dataclass(frozen=True)
 class ForethoughtResult:
+    """The replication's draws: the most years of progress in any window of each length."""
+
     draws: int
     seed: int
     years_of_progress: FloatArray  # (draws,) most progress in any 12-month window
     p_3_years: float
     p_10_years: float
+    # window length (months) -> (draws,) most years of progress in any window that long
+    by_window: dict[int, FloatArray] = field(default_factory=dict)
+
+    def probability(self, years: float, window_months: int = 12) -> float:
+        """Share of draws with at least ``years`` of progress within ``window_months``."""
+        return float(np.mean(self.by_window[window_months] >= years))
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -62,6 +87,37 @@ class ForethoughtResult:
                 f"in any {WINDOW_YEARS * 12:g}-month window / 8 doublings"
             ),
         }
+
+
+@dataclass(frozen=True)
+class ReplicationRow:
+    """One figure of a paper beside the model's, with its source and a pass/fail mark."""
+
+    label: str
+    paper: float
+    source: str
+    model: float
+    tolerance: float = REPLICATION_TOLERANCE
+
+    @property
+    def passed(self) -> bool:
+        return abs(self.model - self.paper) <= self.tolerance
+
+
+def forethought_rows(result: ForethoughtResult) -> list[ReplicationRow]:
+    """Every figure of the paper's results table beside this model's (same draws)."""
+    rows = []
+    for (years, months), paper in FORETHOUGHT_RESULTS.items():
+        window = "1 year" if months == 12 else f"{months} months"
+        rows.append(
+            ReplicationRow(
+                label=f"P(>= {years:g} years of progress within {window})",
+                paper=paper,
+                source=FORETHOUGHT_RESULTS_SOURCE,
+                model=result.probability(years, months),
+            )
+        )
+    return rows
 
 
 def forethought_params() -> Params:
@@ -108,59 +164,167 @@ def max_window_gain(levels: FloatArray, window: int) -> FloatArray:
     return np.asarray((levels[window:] - levels[:-window]).max(axis=0))
 
 
-def replicate_forethought(draws: int = 5000, seed: int = 0) -> ForethoughtResult:
-    """Configure the model like the paper and count explosions within any 12 months."""
-    rng_seed = seed
-    overrides = sample_overrides(FORETHOUGHT_DISTRIBUTIONS, draws, rng_seed)
+def replicate_forethought(
+    draws: int = 5000, seed: int = 0, progress: Progress | None = None
+) -> ForethoughtResult:
+    """Configure the model like the paper and count explosions within 12 and 4 months.
+
+    ``progress(done, total)`` is called between chunks of work (each simulated month, then
+    each block of dense curves); it may raise to cancel the run.
+    """
+    overrides = sample_overrides(FORETHOUGHT_DISTRIBUTIONS, draws, seed)
     # Ceiling 2^(8Y): Y uniform on 6-16 years of progress, drawn after the other three.
-    y = np.random.default_rng([rng_seed, 1]).uniform(6.0, 16.0, draws)
+    y = np.random.default_rng([seed, 1]).uniform(6.0, 16.0, draws)
     overrides["software_ceiling"] = y * YEAR_OF_PROGRESS_OOM
     sim = Simulation(forethought_params(), DEFAULT_LABS, (), overrides=overrides, a_fixed=1.0)
-    hist = sim.run()
+    chunks = range(0, draws, DENSE_CHUNK)
+    total = sim.n_months + len(chunks)
+    while not sim.done:
+        sim.step()
+        if progress is not None:
+            progress(sim.month, total)
+    hist = sim.history
     s, ds = hist.s[: hist.length, :, 0], hist.ds[: hist.length, :, 0]
-    window = round(WINDOW_YEARS * 12 * DENSE_PER_MONTH)
-    progress = np.empty(draws)
-    for lo in range(0, draws, DENSE_CHUNK):  # the dense curves of all draws at once are big
+    by_window = {months: np.empty(draws) for months in WINDOWS_MONTHS}
+    for i, lo in enumerate(chunks):  # the dense curves of all draws at once are big
         part = slice(lo, lo + DENSE_CHUNK)
         levels = dense_levels(s[:, part], ds[:, part])
-        progress[part] = max_window_gain(levels, window) / YEAR_OF_PROGRESS_OOM
+        for months, out in by_window.items():
+            out[part] = max_window_gain(levels, months * DENSE_PER_MONTH) / YEAR_OF_PROGRESS_OOM
+        if progress is not None:
+            progress(sim.n_months + i + 1, total)
+    year = by_window[12]
     return ForethoughtResult(
         draws=draws,
         seed=seed,
-        years_of_progress=progress,
-        p_3_years=float(np.mean(progress >= 3.0)),
-        p_10_years=float(np.mean(progress >= 10.0)),
+        years_of_progress=year,
+        p_3_years=float(np.mean(year >= 3.0)),
+        p_10_years=float(np.mean(year >= 10.0)),
+        by_window=by_window,
     )
 
 
 @dataclass(frozen=True)
 class CalibrationCheck:
+    """Does a parameter set fit METR's time horizons? (MODEL.md "Calibration".)
+
+    The model's horizon at t0 is anchored to the fit (H0 = the fitted trend at t0), so it
+    lies inside the band by construction while t0 is near the data; what a setting
+    changes is the speed: the back-cast doubling time, ``log10(2) / (e_H dc/dt)`` at t0,
+    must lie inside METR's 95% CI for the doubling time since 2023.
+    """
+
     start_year: float
     model_horizon_minutes: float
     band_low: float
     band_high: float
     fit_doubling_days: float
-    model_doubling_days: float
+    model_doubling_days: float  # inf while capability does not grow at t0
+    ci_days: tuple[float, float] = METR_DOUBLING_2023_CI
 
     @property
     def inside_band(self) -> bool:
         return self.band_low <= self.model_horizon_minutes <= self.band_high
 
+    @property
+    def doubling_inside_ci(self) -> bool:
+        return self.ci_days[0] <= self.model_doubling_days <= self.ci_days[1]
+
+    @property
+    def fits(self) -> bool:
+        return self.inside_band and self.doubling_inside_ci
+
+    def criterion(self) -> str:
+        """The rule in words, with this check's numbers."""
+        lo, hi = self.ci_days
+        return (
+            f"Fits when the model's horizon at {self.start_year:g} "
+            f"({self.model_horizon_minutes:,.0f} min) lies inside the fit's 95% band "
+            f"({self.band_low:,.0f}-{self.band_high:,.0f} min) and its back-cast doubling time "
+            f"({_days(self.model_doubling_days)}) lies inside METR's 95% CI ({lo:g}-{hi:g} days)."
+        )
+
+    def verdict(self) -> str:
+        if self.fits:
+            return "Fits the METR data"
+        why = [] if self.inside_band else ["horizon at the start outside the band"]
+        if not self.doubling_inside_ci:
+            fast = self.model_doubling_days < self.ci_days[0]
+            why.append(
+                f"doubling time {_days(self.model_doubling_days)}: too {'fast' if fast else 'slow'}"
+            )
+        return "Does not fit the METR data (" + "; ".join(why) + ")"
+
+
+def _days(days: float) -> str:
+    return f"{days:.0f} days" if math.isfinite(days) else "none (no growth)"
+
 
 def check_calibration(params: Params | None = None) -> CalibrationCheck:
-    """The default model's METR horizon at t0 vs the fit, and its back-cast doubling time."""
+    """A parameter set's METR horizon at t0 vs the fit, and its back-cast doubling time."""
     params = params or Params()
-    sim = Simulation(params)
-    hist = sim.history
+    hist = Simulation(params.replace(years=1.0)).history
     fit = default_fit()
     lo, hi = fit.band(params.start_year)
-    dc = float(hist.dc[0, 0, 0])  # OOM/yr of effective compute at t0
-    horizon_oom_per_year = params.metr_exponent * dc
+    horizon_oom_per_year = params.metr_exponent * float(hist.dc[0, 0, 0])  # dc: OOM/yr at t0
+    doubling = (
+        365.25 * math.log10(2.0) / horizon_oom_per_year if horizon_oom_per_year > 1e-9 else math.inf
+    )
     return CalibrationCheck(
         start_year=params.start_year,
         model_horizon_minutes=float(hist.metr_horizon_minutes()[0, 0]),
         band_low=lo,
         band_high=hi,
         fit_doubling_days=fit.doubling_days,
-        model_doubling_days=365.25 * math.log10(2.0) / horizon_oom_per_year,
+        model_doubling_days=doubling,
     )
+
+
+@dataclass(frozen=True)
+class HorizonTrack:
+    """The model's METR horizon in minutes: back-cast before t0 and run forward from it."""
+
+    backcast_years: FloatArray  # (B,) from ``since`` to t0
+    backcast_minutes: FloatArray  # (B,)
+    forecast_years: FloatArray  # (T,) month boundaries from t0
+    forecast_minutes: FloatArray  # (T,)
+
+
+def horizon_track(
+    params: Params, since: float = SINCE_2023, forecast_years: float = 6.0
+) -> HorizonTrack:
+    """Back-cast at the model's doubling time at t0; forecast by running it (no pauses)."""
+    chk = check_calibration(params)
+    t0 = params.start_year
+    back = np.linspace(min(since, t0), t0, 25)
+    if math.isfinite(chk.model_doubling_days):
+        doublings = (back - t0) * 365.25 / chk.model_doubling_days
+    else:
+        doublings = np.zeros_like(back)
+    hist = Simulation(params.replace(years=min(params.years, forecast_years))).run()
+    return HorizonTrack(
+        back,
+        chk.model_horizon_minutes * 2.0**doublings,
+        hist.time.copy(),
+        hist.metr_horizon_minutes()[:, 0],
+    )
+
+
+# AI 2027's takeoff milestones as AI R&D progress multipliers (MODEL.md "Outputs").
+AI2027_CITATION = "Kokotajlo et al. (2025), AI 2027, takeoff forecast"
+AI2027_MILESTONES: tuple[tuple[float, str], ...] = (
+    (5.0, "superhuman coder"),
+    (25.0, "superhuman AI researcher"),
+    (250.0, "superintelligent AI researcher"),
+    (2000.0, "ASI"),
+)
+
+
+def milestone_years(history: History, member: int = 0) -> list[tuple[float, str, float | None]]:
+    """(multiplier, name, first year the run's progress multiplier reaches it or None)."""
+    m = history.progress_multiplier()[:, member]
+    out: list[tuple[float, str, float | None]] = []
+    for level, name in AI2027_MILESTONES:
+        hit = np.flatnonzero(m >= level)
+        out.append((level, name, float(history.time[hit[0]]) if hit.size else None))
+    return out

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
+from rsiviz.core.notes import Notes, notes_from_dict
 from rsiviz.core.params import PARAM_NAMES, ParameterError, Params
 from rsiviz.core.resources import resource_root
 from rsiviz.core.simulation import Simulation
 
 FORMAT_VERSION = 1
-TOP_KEYS = ("format", "name", "description", "seed", "params", "labs", "pauses")
+TOP_KEYS = ("format", "name", "description", "seed", "params", "labs", "pauses", "notes")
 
 
 class ScenarioError(ValueError):
@@ -37,6 +38,7 @@ class Scenario:
     labs: tuple[Lab, ...] = DEFAULT_LABS
     pauses: tuple[DevelopmentPause, ...] = ()
     seed: int = 0
+    notes: Notes | None = None  # things to notice / to try, questions (rsiviz.core.notes)
 
     def simulation(self, **kwargs: Any) -> Simulation:
         return Simulation(self.params, self.labs, self.pauses, **kwargs)
@@ -85,7 +87,8 @@ def scenario_from_dict(data: dict[str, Any], source: str) -> Scenario:
     late = late_pause(params, pauses)
     if late is not None:
         raise ScenarioError(f"{source}: pauses[{late}].{after_end(params, pauses[late])}")
-    return Scenario(name, description, params, labs, tuple(pauses), seed)
+    notes = notes_from_dict(data.get("notes"), source, ScenarioError)
+    return Scenario(name, description, params, labs, tuple(pauses), seed, notes)
 
 
 def late_pause(params: Params, pauses: Sequence[DevelopmentPause]) -> int | None:
@@ -222,6 +225,9 @@ def scenario_to_text(scenario: Scenario) -> str:
             value = getattr(pause, f.name)
             if value is not None:
                 lines.append(f"{f.name} = {_toml_value(value)}")
+    if scenario.notes is not None:
+        lines += ["", "[notes]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in scenario.notes.to_dict().items()]
     return "\n".join(lines) + "\n"
 
 

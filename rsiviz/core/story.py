@@ -49,6 +49,7 @@ from rsiviz.core.beats import (
 )
 from rsiviz.core.beats import short as _short
 from rsiviz.core.interventions import DevelopmentPause
+from rsiviz.core.notes import Notes, notes_from_dict
 from rsiviz.core.params import RELEASE_MODES
 from rsiviz.core.resources import resource_root
 from rsiviz.core.scenario import (
@@ -62,7 +63,7 @@ from rsiviz.core.scenario import (
 )
 
 FORMAT_VERSION = 1
-TOP_KEYS = ("format", "title", "description", "preset", "scenario", "speed", "beats")
+TOP_KEYS = ("format", "title", "description", "preset", "scenario", "speed", "beats", "notes")
 BEAT_KEYS = (
     "caption",
     "note",
@@ -93,6 +94,7 @@ class Story:
     beats: tuple[Beat, ...]
     speed: float = DEFAULT_SPEED
     source: str = "<story>"
+    notes: Notes | None = None  # things to notice / to try, questions (rsiviz.core.notes)
 
     def states(self) -> tuple[BeatState, ...]:
         return resolve(self)
@@ -116,7 +118,8 @@ def story_from_dict(data: dict[str, Any], source: str, check: bool = True) -> St
     if not isinstance(raw, list) or not raw or not all(isinstance(b, dict) for b in raw):
         raise StoryError(f"{source}: beats must be a non-empty array of tables ([[beats]])")
     beats = tuple(_beat(row, i, source) for i, row in enumerate(raw))
-    story = Story(title or scenario.name, description, scenario, beats, speed, source)
+    notes = notes_from_dict(data.get("notes"), source, StoryError)
+    story = Story(title or scenario.name, description, scenario, beats, speed, source, notes)
     resolve(story)  # checks the sequence: years in order, releases with a pause on
     _claims.validate(story)
     if check:

@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 
+from rsiviz.core.literature import AI2027_MILESTONES
+
 CAPABILITY_UNITS: dict[str, str] = {
     "oom": "Effective compute (OOM)",
     "metr": "METR time horizon",
@@ -29,12 +31,9 @@ AXIS_TITLES: dict[str, str] = {
 # METR's working-time conventions: 8 h work-day, 167 h work-month, 2000 h work-year.
 MINUTE, HOUR = 1.0, 60.0
 WORK_DAY, WORK_MONTH, WORK_YEAR = 8 * HOUR, 167 * HOUR, 2000 * HOUR
-# AI 2027 takeoff milestones for the progress multiplier.
-MILESTONES: tuple[tuple[float, str], ...] = (
-    (5.0, "5x superhuman coder"),
-    (25.0, "25x superhuman AI researcher"),
-    (250.0, "250x superintelligent AI researcher"),
-    (2000.0, "2000x ASI"),
+# AI 2027 takeoff milestones for the progress multiplier (one list: rsiviz.core.literature).
+MILESTONES: tuple[tuple[float, str], ...] = tuple(
+    (value, f"{value:g}x {name}") for value, name in AI2027_MILESTONES
 )
 _MULTIPLIER_FLOOR = 1e-3
 
