@@ -101,13 +101,12 @@ def params_table_html(params: Params) -> str:
             f"<td>{html.escape(shown)}{html.escape(unit)} ({html.escape(spec.range_text())})</td>"
             f"<td>{html.escape(source)}</td></tr>"
         )
-    head = "<tr><th>symbol</th><th>name</th><th>meaning</th><th>now (range)</th><th>source</th></tr>"
+    head = (
+        "<tr><th>symbol</th><th>name</th><th>meaning</th><th>now (range)</th><th>source</th></tr>"
+    )
     return (
         "<h2>Every parameter and its source</h2>"
-        '<table class="params" cellspacing="0" cellpadding="4">'
-        + head
-        + "".join(rows)
-        + "</table>"
+        '<table class="params" cellspacing="0" cellpadding="4">' + head + "".join(rows) + "</table>"
     )
 
 

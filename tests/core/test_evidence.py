@@ -98,14 +98,14 @@ def test_forethought_reports_progress_and_can_be_cancelled() -> None:
     assert calls[-1][0] == calls[-1][1]
     assert [d for d, _ in calls] == list(range(1, len(calls) + 1))
 
-    class Stop(Exception):
+    class StopError(Exception):
         pass
 
     def stop(done: int, total: int) -> None:
         if done == 5:
-            raise Stop
+            raise StopError
 
-    with pytest.raises(Stop):
+    with pytest.raises(StopError):
         replicate_forethought(200, seed=1, progress=stop)
 
 
