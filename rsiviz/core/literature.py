@@ -81,6 +81,11 @@ class ForethoughtResult:
                 "p_3_years_in_12_months": self.p_3_years,
                 "p_10_years_in_12_months": self.p_10_years,
             },
+            "results_table": [
+                {"figure": row.label, "paper": row.paper, "model": row.model, "pass": row.passed}
+                for row in forethought_rows(self)
+            ],
+            "results_table_source": FORETHOUGHT_RESULTS_SOURCE,
             "median_years_of_progress_in_12_months": float(np.median(self.years_of_progress)),
             "method": (
                 f"{FORETHOUGHT_MONTHS}-month runs; years of progress = most software progress "
@@ -241,7 +246,7 @@ class CalibrationCheck:
             f"Fits when the model's horizon at {self.start_year:g} "
             f"({self.model_horizon_minutes:,.0f} min) lies inside the fit's 95% band "
             f"({self.band_low:,.0f}-{self.band_high:,.0f} min) and its back-cast doubling time "
-            f"({_days(self.model_doubling_days)}) lies inside METR's 95% CI ({lo:g}-{hi:g} days)."
+            f"({days_text(self.model_doubling_days)}) lies inside METR's 95% CI ({lo:g}-{hi:g} days)."
         )
 
     def verdict(self) -> str:
@@ -251,12 +256,13 @@ class CalibrationCheck:
         if not self.doubling_inside_ci:
             fast = self.model_doubling_days < self.ci_days[0]
             why.append(
-                f"doubling time {_days(self.model_doubling_days)}: too {'fast' if fast else 'slow'}"
+                f"doubling time {days_text(self.model_doubling_days)}: too {'fast' if fast else 'slow'}"
             )
         return "Does not fit the METR data (" + "; ".join(why) + ")"
 
 
-def _days(days: float) -> str:
+def days_text(days: float) -> str:
+    """A doubling time in days for people; no growth has none."""
     return f"{days:.0f} days" if math.isfinite(days) else "none (no growth)"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -84,8 +84,27 @@ class ResettableSlider(QSlider):
         event.accept()
 
 
+class HoverFilter(QObject):
+    """Reports the mouse entering or leaving a parameter's row (its ``param`` property)."""
+
+    hovered = Signal(str)  # parameter name; "" when the mouse leaves
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Enter:
+            self.hovered.emit(str(watched.property("param") or ""))
+        elif event.type() == QEvent.Type.Leave:
+            self.hovered.emit("")
+        return False
+
+
 class ParamsPanel(QScrollArea):
-    """Every parameter as a control; emits intents, never changes the model itself."""
+    """Every parameter as a control; emits intents, never changes the model itself.
+
+    ``param_hovered(name)`` tells other views (the explain view) which parameter's row the
+    mouse is over, and ``""`` when it leaves, so they can highlight that parameter.
+    """
+
+    param_hovered = Signal(str)
 
     param_changed = Signal(str, object)  # name, value
     param_reset = Signal(str)
@@ -139,8 +158,14 @@ class ParamsPanel(QScrollArea):
             control.sliderPressed.connect(lambda: self.dragging_changed.emit(True))
             control.sliderReleased.connect(lambda: self.dragging_changed.emit(False))
             control.double_clicked.connect(lambda n=spec.name: self.param_reset.emit(n))
+        hover = self.findChild(HoverFilter)
+        if hover is None:  # one filter for every row
+            hover = HoverFilter(self)
+            hover.hovered.connect(self.param_hovered)
         for widget in (name, value, control):
             widget.setToolTip(tooltip(spec))
+            widget.setProperty("param", spec.name)
+            widget.installEventFilter(hover)
         grid.addWidget(name, 2 * row, 0)
         grid.addWidget(value, 2 * row, 1, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(control, 2 * row + 1, 0, 1, 2)
