@@ -92,6 +92,7 @@ def test_explain_names_every_parameter_of_rsiviz_params(qtbot, ctx) -> None:
 
     view = ExplainView(ctx)
     qtbot.addWidget(view)
+    view.show()
     page = view.browser.toHtml()
     names = _params_of_the_cli()
     linked = {n for n in names if f'href="param:{n}"' in page}
@@ -108,6 +109,7 @@ def test_explain_symbol_click_focuses_the_slider(qtbot, ctx) -> None:
 
     view = ExplainView(ctx)
     qtbot.addWidget(view)
+    view.show()
     view.browser.anchorClicked.emit(QUrl("param:software_returns"))
     view.browser.anchorClicked.emit(QUrl("https://example.org"))  # never followed
     assert ctx.focused == ["software_returns"]
@@ -138,6 +140,7 @@ def test_a_loaded_presets_notes_show_in_the_explain_view(qtbot, ctx) -> None:
 
     view = ExplainView(ctx)
     qtbot.addWidget(view)
+    view.show()
     assert "This run has no notes" in view.browser.toPlainText()
     preset = load_preset("slow_takeoff")
     ctx.controller.load(preset)
@@ -150,10 +153,11 @@ def test_a_loaded_presets_notes_show_in_the_explain_view(qtbot, ctx) -> None:
 
 
 def test_calibration_says_when_a_setting_stops_fitting(qtbot, ctx) -> None:
-    from rsiviz.gui.views.calibration import CalibrationView
+    from rsiviz.gui.views.calibration import UPDATE_MS, CalibrationView
 
     view = CalibrationView(ctx)
     qtbot.addWidget(view)
+    view.show()
     assert "Fits the METR data" in view.readout.text()
     assert "128.7 days" in view.doubling.text() and "187.8 days" in view.doubling.text()
     ctx.controller.set_param("compute_growth", 1.2)
@@ -164,6 +168,12 @@ def test_calibration_says_when_a_setting_stops_fitting(qtbot, ctx) -> None:
     assert x[0] == pytest.approx(2026.0) and np.all(np.isfinite(y))
     ctx.controller.set_param("compute_growth", 0.663)
     qtbot.waitUntil(lambda: "Fits the METR data" in view.readout.text())
+    view.hide()  # a hidden view does no work, and catches up when shown again
+    ctx.controller.set_param("compute_growth", 0.2)
+    qtbot.wait(2 * UPDATE_MS)
+    assert "Fits the METR data" in view.readout.text()
+    view.show()
+    assert "too slow" in view.readout.text()
 
 
 def test_replication_table_histogram_and_milestones(qtbot, ctx) -> None:
@@ -171,6 +181,7 @@ def test_replication_table_histogram_and_milestones(qtbot, ctx) -> None:
 
     view = ReplicationView(ctx)
     qtbot.addWidget(view)
+    view.show()
     assert view.result is not None and view.result.draws == 5000
     assert view.table.rowCount() == 4
     for r in range(4):

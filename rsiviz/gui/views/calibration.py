@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rsiviz.core.calibration import (
@@ -50,6 +51,7 @@ class CalibrationView(QWidget):
         self.ctx = ctx
         self.params: Params = ctx.controller.scenario.params
         self.check: CalibrationCheck | None = None
+        self._dirty = False
         self.readout = QLabel()
         self.criterion = QLabel()
         self.doubling = QLabel()
@@ -125,11 +127,19 @@ class CalibrationView(QWidget):
     def _on_frame(self, snapshot: Any) -> None:
         if snapshot.params != self.params:
             self.params = snapshot.params
-            self._timer.start()
+            self._dirty = True
+            if self.isVisible():  # a hidden dock catches up when it is shown
+                self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.update_model()
 
     def update_model(self) -> None:
         """Recompute the verdict and the model's curves for the current parameters."""
         p = self.params
+        self._dirty = False
         self.check = check_calibration(p)
         track = horizon_track(p, forecast_years=YEARS_AHEAD)
         self.backcast.setData(track.backcast_years, np.log10(track.backcast_minutes))

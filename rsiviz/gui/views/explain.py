@@ -47,6 +47,7 @@ class ExplainView(QWidget):
         self._params: Params = ctx.controller.scenario.params
         self._scenario: Any = None
         self._hover_source: Any = None
+        self._dirty = False
         self.choice = QComboBox()
         self.choice.addItem(LOADED)
         self.choice.addItems([f"preset: {n}" for n in list_presets()])
@@ -88,6 +89,7 @@ class ExplainView(QWidget):
 
     def render(self) -> None:
         """Rebuild the page, keeping the reader's scroll position."""
+        self._dirty = False
         title, notes = self.notes()
         try:
             page = explain_html(self._params, title, notes, self.highlighted)
@@ -123,7 +125,9 @@ class ExplainView(QWidget):
         scenario = self.ctx.controller.scenario
         if snapshot.params != self._params or scenario is not self._scenario:
             self._params, self._scenario = snapshot.params, scenario
-            self._timer.start()
+            self._dirty = True
+            if self.isVisible():  # the page takes ~0.1 s to lay out: hidden docks wait
+                self._timer.start()
 
     def _on_choice_changed(self, _text: str) -> None:
         self.render()
@@ -137,6 +141,8 @@ class ExplainView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._connect_hover()
+        if self._dirty:
+            self.render()
 
     def _connect_hover(self) -> None:
         """Listen to the window's parameter panel (its ``param_hovered`` signal), once."""
