@@ -41,6 +41,7 @@ from rsiviz.core.literature import (
     milestone_years,
     replicate_forethought,
 )
+from rsiviz.core.params import Params
 from rsiviz.core.scenario import ScenarioError, load_preset
 from rsiviz.gui.theme import OKABE_ITO
 
@@ -74,6 +75,7 @@ class ReplicationView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.result: ForethoughtResult | None = None
+        self._preset_changes = ""
         self._live: tuple[int, int] | None = None
         self.heading = QLabel(f"<b>{FORETHOUGHT_CITATION}</b>")
         self.method = QLabel(METHOD)
@@ -225,10 +227,17 @@ class ReplicationView(QWidget):
     # -- AI 2027 milestones ---------------------------------------------------------------------
     def _preset_milestones(self) -> dict[float, float | None]:
         try:
-            hist = load_preset(AI2027_PRESET).simulation().run()
+            preset = load_preset(AI2027_PRESET)
         except ScenarioError as exc:
             self.ctx.show_message("error", str(exc))
             return {}
+        defaults = Params().to_dict()
+        self._preset_changes = ", ".join(
+            f"{name} {value:g}"
+            for name, value in preset.params.to_dict().items()
+            if value != defaults[name] and isinstance(value, float)
+        )
+        hist = preset.simulation().run()
         return {level: year for level, _name, year in milestone_years(hist)}
 
     def _on_frame(self, snapshot: Any) -> None:
@@ -246,15 +255,17 @@ class ReplicationView(QWidget):
                 f"<tr><td>{level:g}x</td><td>{name}</td><td>{here}</td>"
                 f"<td>{_year(self._preset_years.get(level))}</td></tr>"
             )
-        self.milestones.setText(
+        text = (
             f"<b>AI 2027 milestones</b> ({AI2027_CITATION}): AI R&amp;D progress multiplier. "
             "The lower plot draws them as reference lines (progress multiplier).<br>"
             '<table cellpadding="3"><tr><th>multiplier</th><th>milestone</th>'
             "<th>this run so far</th><th>AI 2027 preset</th></tr>"
             + "".join(rows)
-            + "</table>The preset is illustrative: it sets full_automation_speedup 16, "
-            "software_returns 3.2 and software_ceiling 20 OOM, each inside Forethought's ranges."
+            + f"</table>The preset is illustrative: it sets {self._preset_changes} (each "
+            "inside Forethought's ranges); the rest are the defaults."
         )
+        if text != self.milestones.text():  # the live run changes every month while playing
+            self.milestones.setText(text)
 
     def _on_load_preset_clicked(self) -> None:
         try:
