@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 from rsiviz.cli.main import run_cli
@@ -17,51 +17,18 @@ from rsiviz.core.explain import HIGHLIGHT_COLOUR
 from rsiviz.core.literature import AI2027_MILESTONES
 from rsiviz.core.scenario import load_preset
 from rsiviz.gui.controller import Controller
+from rsiviz.gui.jobs import Jobs
 from rsiviz.gui.params_panel import ParamsPanel
 from rsiviz.gui.theme import Theme
 
 
-class _Event:
-    def __init__(self) -> None:
-        self.callbacks: list[Any] = []
-
-    def connect(self, cb: Any) -> None:
-        self.callbacks.append(cb)
-
-    def emit(self, *args: Any) -> None:
-        for cb in list(self.callbacks):
-            cb(*args)
-
-
-class _ViewState:
-    def __init__(self) -> None:
-        self.events = type("E", (), {"frame": _Event()})()
-
-    def set_frame(self, snap: Any) -> None:
-        self.events.frame.emit(snap)
-
-
-class _Progress:
-    def __init__(self, jobs: _Jobs, key: str) -> None:
-        self.jobs, self.key = jobs, key
-
-    def report(self, done: int, total: int) -> None:
-        self.jobs.progress.emit(self.key, done, total)
-
-
-class _Jobs(QObject):
-    progress = Signal(str, int, int)
-
-    def submit(self, key: str, fn: Any, on_done: Any, on_error: Any = None) -> None:
-        on_done(fn(_Progress(self, key)))
-
-
 class Ctx:
+    """The window's ViewContext, with a real controller, view state and jobs, no window."""
+
     def __init__(self) -> None:
-        self.view_state = _ViewState()
         self.controller = Controller()
-        self.controller.snapshot_ready.connect(self.view_state.set_frame)
-        self.jobs = _Jobs()
+        self.view_state = self.controller.view_state
+        self.jobs = Jobs()
         self.theme = Theme()
         self.focused: list[str] = []
         self.messages: list[tuple[str, str]] = []
@@ -77,6 +44,7 @@ class Ctx:
 def ctx(qtbot) -> Any:
     c = Ctx()
     yield c
+    c.jobs.shutdown()
     c.controller.stop()
 
 
@@ -182,6 +150,10 @@ def test_replication_table_histogram_and_milestones(qtbot, ctx) -> None:
     view = ReplicationView(ctx)
     qtbot.addWidget(view)
     view.show()
+    assert view.result is None  # submitted, not run on the GUI thread
+    started = view.bar.value()
+    assert ctx.jobs.wait_idle(60.0)
+    assert started < view.bar.maximum()  # it ran in the background, with progress
     assert view.result is not None and view.result.draws == 5000
     assert view.table.rowCount() == 4
     for r in range(4):

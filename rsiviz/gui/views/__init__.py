@@ -17,7 +17,11 @@ from typing import Any
 from rsiviz.core.viewstate import ViewState
 
 # (KEY, "module:Class", default dock area: "right" or "bottom")
-VIEWS: list[tuple[str, str, str]] = []
+VIEWS: list[tuple[str, str, str]] = [
+    ("explain", "rsiviz.gui.views.explain:ExplainView", "bottom"),
+    ("calibration", "rsiviz.gui.views.calibration:CalibrationView", "bottom"),
+    ("replication", "rsiviz.gui.views.replication:ReplicationView", "bottom"),
+]
 
 
 @dataclass

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from rsiviz.core.calibration import (
     METR_CITATION,
@@ -34,9 +34,19 @@ from rsiviz.core.resources import ResourceError
 from rsiviz.gui.plot_items import UnitAxis, YearAxis, make_curve
 from rsiviz.gui.theme import OKABE_ITO
 
+KEY_HTML = (
+    "<b>&#9679;</b> METR, state of the art (bars: 95% CI) &nbsp; &#9675; other models<br>"
+    "<b>&#8212;</b> trend since 2023, grey band: its 95% band &nbsp; &#183;&#183;&#183; trend "
+    "over all points<br>"
+    f'<span style="color:{OKABE_ITO["vermillion"]}"><b>- -</b></span> model back-cast at its '
+    f'doubling time &nbsp; <span style="color:{OKABE_ITO["blue"]}"><b>&#8212;</b></span> model '
+    "run from the start year"
+)
 FIRST_YEAR = 2019.0
 YEARS_AHEAD = 3.0  # forecast shown beyond the start year
 UPDATE_MS = 80  # coalesce a dragged slider into a redraw at most ~12 times a second
+WIDE_PX = 700  # narrower than this (at UI scale 1): the text goes below the plot
+MIN_PLOT_PX = 200  # the plot never shrinks below this height (at UI scale 1)
 MAX_LOG_MINUTES = 8.0  # 10^8 minutes (~800 work-years): far beyond the data, keeps ticks sane
 
 
@@ -58,7 +68,8 @@ class CalibrationView(QWidget):
         self.source = QLabel(
             f"Data: {METR_CITATION}. The curves are conditional on the model's assumptions, not a forecast."
         )
-        for label in (self.readout, self.criterion, self.doubling, self.source):
+        self.key = QLabel(KEY_HTML)
+        for label in (self.readout, self.criterion, self.key, self.doubling, self.source):
             label.setWordWrap(True)
         self.plot = pg.PlotWidget(
             axisItems={"left": UnitAxis("metr"), "bottom": YearAxis("bottom")}
@@ -66,14 +77,23 @@ class CalibrationView(QWidget):
         self.plot.setBackground("w")
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.legend = self.plot.addLegend(offset=(10, 10))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        for widget in (self.readout, self.criterion):
-            layout.addWidget(widget)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.doubling)
-        layout.addWidget(self.source)
+        # the plot beside its text when the dock is wide, above it when narrow (resizeEvent)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(4, 4, 4, 4)
+        self.box.addWidget(self.plot, 3)
+        column = QWidget()
+        text = QVBoxLayout(column)
+        text.setContentsMargins(0, 0, 0, 0)
+        for label in (self.readout, self.criterion, self.key, self.doubling, self.source):
+            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            text.addWidget(label)
+        text.addStretch(1)
+        scroll = QScrollArea()  # a short dock scrolls the text instead of cutting it off
+        scroll.setWidget(column)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.box.addWidget(scroll, 2)
         self._make_items()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -95,16 +115,16 @@ class CalibrationView(QWidget):
         self.band_lo, self.band_hi = make_curve(p), make_curve(p)
         self.band = pg.FillBetweenItem(self.band_lo, self.band_hi, brush=(0, 0, 0, 28))
         p.addItem(self.band)
-        self.trend = make_curve(p, name="METR trend since 2023 (95% band shaded)")
-        self.trend_all = make_curve(p, name="METR trend, all points")
+        self.trend = make_curve(p)
+        self.trend_all = make_curve(p)
         self.errors = pg.ErrorBarItem(beam=0.06)
         p.addItem(self.errors)
-        self.sota = pg.ScatterPlotItem(name="METR: state of the art (with 95% CI)")
-        self.other = pg.ScatterPlotItem(name="METR: other models")
+        self.sota = pg.ScatterPlotItem()
+        self.other = pg.ScatterPlotItem()
         p.addItem(self.sota)
         p.addItem(self.other)
-        self.backcast = make_curve(p, name="model: back-cast at its doubling time")
-        self.forecast = make_curve(p, name="model: run from the start year")
+        self.backcast = make_curve(p)
+        self.forecast = make_curve(p)
         self.start = pg.InfiniteLine(angle=90, movable=False)
         p.addItem(self.start)
         self._set_points(self.points)
@@ -130,6 +150,13 @@ class CalibrationView(QWidget):
             self._dirty = True
             if self.isVisible():  # a hidden dock catches up when it is shown
                 self._timer.start()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        wide = event.size().width() >= WIDE_PX * self.ctx.theme.scale
+        self.box.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -186,13 +213,15 @@ class CalibrationView(QWidget):
     def apply_theme(self) -> None:
         t = self.ctx.theme
         self.readout.setFont(t.font(1.0, bold=True))
-        for label in (self.criterion, self.doubling, self.source):
+        for label in (self.criterion, self.key, self.doubling, self.source):
             label.setFont(t.font(0.8))
         self.trend.setPen(t.make_pen("#333333", Qt.PenStyle.SolidLine, 0.8))
         self.trend_all.setPen(t.make_pen("#777777", Qt.PenStyle.DotLine, 0.7))
         self.backcast.setPen(t.make_pen(OKABE_ITO["vermillion"], Qt.PenStyle.DashLine, 1.0))
         self.forecast.setPen(t.pen("capability", 1.0))
         self.start.setPen(t.make_pen("#888888", Qt.PenStyle.SolidLine, 0.4))
+        self.plot.setMinimumHeight(round(MIN_PLOT_PX * t.scale))
+        self.plot.setMinimumWidth(round(MIN_PLOT_PX * 1.5 * t.scale))
         size = 9 * t.scale
         self.sota.setSymbol("o")
         self.sota.setSize(size)
@@ -206,6 +235,3 @@ class CalibrationView(QWidget):
             axis = self.plot.getAxis(name)
             axis.setTickFont(t.font(0.8))
             axis.setTextPen("#111")
-        self.legend.setLabelTextSize(f"{t.point_size(0.75):.0f}pt")
-        self.legend.setLabelTextColor("#111111")
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))

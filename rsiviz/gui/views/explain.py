@@ -23,6 +23,7 @@ from rsiviz.core.scenario import ScenarioError, list_presets, load_preset
 from rsiviz.core.story import StoryError, find_story, list_stories
 
 LOADED = "the loaded run"
+MIN_LINES = 10  # the page keeps room for about this many lines of text
 RERENDER_MS = 150  # coalesce slider drags: the page is rebuilt at most ~7 times a second
 STYLE = """
 a {{ color: #0072B2; font-weight: bold; text-decoration: none; }}
@@ -114,6 +115,8 @@ class ExplainView(QWidget):
         for widget in (self.label, self.choice):
             widget.setFont(theme.font(0.85))
         self.browser.setFont(theme.font(0.85))
+        # room for a heading and a few lines, even in a short bottom dock at 1024x768
+        self.browser.setMinimumHeight(round(theme.point_size() * MIN_LINES * 1.6))
         size = theme.point_size(0.85)
         self.browser.document().setDefaultStyleSheet(
             STYLE.format(h2=round(size * 1.3), h3=round(size * 1.1), eq=round(size * 1.15))

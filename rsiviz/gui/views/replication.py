@@ -50,7 +50,8 @@ AI2027_PRESET = "ai2027_milestones"
 DEFAULT_DRAWS = 5000
 BIN_YEARS = 0.5  # histogram bins of half a year of progress, up to HIST_MAX (last bin: more)
 HIST_MAX = 20.0
-WIDE_PX = 900  # narrower than this (at UI scale 1): the milestones go below the histogram
+MIN_HEIGHT_PX = 300
+WIDE_PX = 900  # narrower than this (at UI scale 1): the histogram goes below the table
 NOT_REPRODUCED = (
     "Not reproduced here: the paper's model variants (retraining from scratch; a gradual "
     "boost from pre-ASARA systems), which this model's set-up does not have."
@@ -110,9 +111,9 @@ class ReplicationView(QWidget):
                 angle=90,
                 movable=False,
                 label=f"{v:g} years",
-                labelOpts={"position": 0.92, "color": "#333333"},
+                labelOpts={"position": height, "color": "#333333"},
             )
-            for v in (3.0, 10.0)
+            for v, height in ((3.0, 0.92), (10.0, 0.8))
         ]
         for line in self.marks:
             self.hist.addItem(line)
@@ -134,37 +135,34 @@ class ReplicationView(QWidget):
             controls.addWidget(widget)
         controls.addWidget(self.bar, 1)
         inner = QWidget()
-        layout = QVBoxLayout(inner)
-        layout.setContentsMargins(4, 4, 4, 4)
+        left = QVBoxLayout()
         for widget in (self.heading, self.method, self.missing, self.milestones):
             widget.setWordWrap(True)
-        for widget in (self.heading, self.method):
-            layout.addWidget(widget)
-        layout.addLayout(controls)
-        for widget in (self.status, self.table, self.missing):
-            layout.addWidget(widget)
-        # histogram beside the milestones when wide, above them when narrow (resizeEvent)
-        self.bottom = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.bottom.addWidget(self.hist, 3)
-        right = QVBoxLayout()
-        right.addWidget(self.milestones)
-        right.addWidget(self.load_preset)
-        right.addStretch(1)
-        self.bottom.addLayout(right, 2)
-        layout.addLayout(self.bottom, 1)
+        left.addWidget(self.heading)
+        left.addLayout(controls)
+        for widget in (self.status, self.table, self.milestones, self.load_preset):
+            left.addWidget(widget)
+        for widget in (self.method, self.missing):  # how, below what
+            left.addWidget(widget)
+        left.addStretch(1)
+        inner.setLayout(left)
         scroll = QScrollArea()
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        # the histogram beside the text when wide, below it when narrow (resizeEvent); it
+        # stays outside the scroll area so that it always fills the dock's height
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 0, 4, 4)
+        self.box.addWidget(scroll, 3)
+        self.box.addWidget(self.hist, 2)
+        self.scroll = scroll
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         wide = event.size().width() >= WIDE_PX * self.ctx.theme.scale
-        self.bottom.setDirection(
+        self.box.setDirection(
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )
 
@@ -307,11 +305,13 @@ class ReplicationView(QWidget):
         for line in self.marks:
             line.setPen(t.pen("milestone", 0.8))
             line.label.setFont(t.font(0.75))
-        self.hist.setLabel("bottom", "years of progress in the best 12-month window")
-        self.hist.setLabel("left", "% of draws")
+        self.hist.setLabel("bottom", "years of progress in the best 12-month window", color="#111")
+        self.hist.setLabel("left", "% of draws", color="#111")
         for name in ("left", "bottom"):
             self.hist.getAxis(name).setTickFont(t.font(0.75))
         self._fit_table()
+        # a short bottom dock still shows the table and the top of the histogram
+        self.scroll.setMinimumHeight(round(MIN_HEIGHT_PX * t.scale))
 
 
 def _year(year: float | None) -> str:
