@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from rsiviz.core.notes import Notes
-from rsiviz.core.params import Params, ParamSpec, param_specs
+from rsiviz.core.params import PARAM_NAMES, Params, ParamSpec, param_specs
 from rsiviz.core.resources import ResourceError, resource_path
 
 EXPLAIN_FILE = ("docs", "explain.html")
@@ -25,6 +25,7 @@ HIGHLIGHT_COLOUR = "#F0E442"  # Okabe-Ito yellow: visible on the light theme and
 _TAG = re.compile(r"<[^>]*>")
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_NAME_IN_NOTE = re.compile(r"\b(?:" + "|".join(sorted(PARAM_NAMES, key=len, reverse=True)) + r")\b")
 
 
 @lru_cache(maxsize=1)
@@ -78,9 +79,16 @@ def notes_html(title: str, notes: Notes | None) -> str:
         ("Questions", notes.questions, "ol"),
     ):
         if items:
-            rows = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+            rows = "".join(f"<li>{_link_names(html.escape(item))}</li>" for item in items)
             parts.append(f"<h3>{heading}</h3><{tag}>{rows}</{tag}>")
     return "".join(parts)
+
+
+def _link_names(text: str) -> str:
+    """Parameter names in a note become links to their sliders, like the symbols."""
+    return _NAME_IN_NOTE.sub(
+        lambda m: f'<a href="{LINK_SCHEME}{m.group(0)}">{m.group(0)}</a>', text
+    )
 
 
 def _symbol(spec: ParamSpec) -> str:

@@ -63,3 +63,17 @@ def test_broken_notes_name_file_and_field(text: str, expected: str) -> None:
         scenario_from_text(text, "<s>")
     with pytest.raises(StoryError, match=re.escape(expected.replace("<s>", "<t>"))):
         story_from_text(text + '\n[[beats]]\ncaption = "Hi"', "<t>")
+
+
+def test_notes_name_only_real_parameters_and_presets() -> None:
+    from rsiviz.core.explain import notes_html, snake_case_words
+    from rsiviz.core.params import PARAM_NAMES, RELEASE_MODES
+
+    known = set(PARAM_NAMES) | set(RELEASE_MODES) | set(list_presets()) | set(list_stories())
+    every = [load_preset(n).notes for n in list_presets()]
+    every += [find_story(n).notes for n in list_stories()]
+    for notes in every:
+        stale = snake_case_words(notes_html("x", notes)) - known
+        assert not stale, f"notes name {stale}"
+    slow = notes_html("slow", load_preset("slow_takeoff").notes)
+    assert '<a href="param:software_returns">software_returns</a>' in slow  # linked
