@@ -177,3 +177,12 @@ def test_the_lower_plots_milestones_are_ai_2027s() -> None:
         "25x superhuman AI researcher",
         "250x superintelligent AI researcher",
     ]
+
+
+def test_a_loaded_storys_notes_show_in_the_explain_view(qtbot, window) -> None:
+    window.show_views(["explain"])
+    view = window.docks.view("explain")
+    assert window.load_story("race_defection")
+    story = window.story
+    qtbot.waitUntil(lambda: story.notes.questions[0] in view.browser.toPlainText())
+    assert f"Notes: {story.title}" in view.browser.toPlainText()

@@ -86,6 +86,9 @@ class ExplainView(QWidget):
         except (ScenarioError, StoryError) as exc:
             self.ctx.show_message("error", str(exc))
         sc = self.ctx.controller.scenario
+        story = getattr(self.window(), "story", None)  # MainWindow.story: the story loaded
+        if story is not None and story.notes is not None and story.scenario == sc:
+            return story.title, story.notes
         return sc.name, sc.notes
 
     def render(self) -> None:
