@@ -43,6 +43,9 @@ class Docks:
             | QMainWindow.DockOption.AllowTabbedDocks
             | QMainWindow.DockOption.AllowNestedDocks
         )
+        # The right column runs the full height: a view opened at the bottom takes room from
+        # the plots, not from the clock and the parameters.
+        window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
     # -- building -----------------------------------------------------------------------
     def add_panel(self, key: str, title: str, widget: QWidget, area: str = "right") -> QDockWidget:
