@@ -100,6 +100,17 @@ def _fail(message: str) -> int:
     return 2
 
 
+def no_terminal() -> bool:
+    """Started where nobody reads stderr (a desktop icon, a file double-clicked), with a
+    screen to show a window on."""
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+        return False
+    try:
+        return not sys.stderr.isatty()
+    except (AttributeError, ValueError):  # no stderr at all (a windowed frozen app)
+        return True
+
+
 def _fail_in_window(message: str) -> int:
     """Say it on stderr and in the window (opened with the default scenario); exit 2."""
     _fail(message)
@@ -126,12 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the window (or a screenshot / self-test); returns the exit status.
 
     A bad option, file or setting is one line on stderr and exit status 2. When the window
-    was asked for (a desktop icon or a double-clicked file, where nobody sees a terminal),
-    the window opens anyway, with the default scenario and the message in it, and the exit
-    status after it closes is still 2.
+    was asked for from a desktop icon or a double-clicked file (no terminal to read stderr,
+    a real screen), the window opens anyway, with the default scenario and the message in
+    it, and the exit status after it closes is still 2.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    interactive = not any(a.split("=")[0] in NON_INTERACTIVE for a in argv)
+    interactive = not any(a.split("=")[0] in NON_INTERACTIVE for a in argv) and no_terminal()
     try:
         args = build_parser().parse_args(argv)
         _route_file(args)

@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
         presenter = Presenter(self.controller, story, theme_name, self, player)
         self.presenter = presenter
         presenter.finished.connect(lambda: self._on_presenter_finished(presenter))
-        presenter.start(fullscreen, projector_screen(self))
+        presenter.start(fullscreen, projector_screen(self), self.screen())
         return presenter
 
     def _new_story_player(self) -> StoryPlayer:

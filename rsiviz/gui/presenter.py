@@ -11,10 +11,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 
-from rsiviz.core.story import Story
+from rsiviz.core.story import BeatState, Story
 from rsiviz.gui.controller import Controller
+from rsiviz.gui.presenter_view import BeatCounter, PresenterView
 from rsiviz.gui.stage import Stage
 from rsiviz.gui.story_player import StoryPlayer
+from rsiviz.gui.theme import Theme
 
 CURSOR_HIDE_MS = 1000
 KEYS: dict[int, str] = {
@@ -35,6 +37,7 @@ KEYS: dict[int, str] = {
     Qt.Key.Key_F1: "help",
     Qt.Key.Key_Question: "help",
     Qt.Key.Key_T: "theme",
+    Qt.Key.Key_N: "counter",
     Qt.Key.Key_Escape: "leave",
 }
 
@@ -94,14 +97,31 @@ class Presenter(QObject):
         self._cursor_timer.setSingleShot(True)
         self._cursor_timer.setInterval(CURSOR_HIDE_MS)
         self._cursor_timer.timeout.connect(self._on_cursor_timer_timeout)
+        self.counter = BeatCounter(self.stage)
+        self.view: PresenterView | None = None  # the speaker's screen, with two screens
+        self.player.beat_changed.connect(self._on_player_beat_changed)
         self.player.load(story)
+
+    def _on_player_beat_changed(self, state: BeatState) -> None:
+        states = self.player.states
+        colour = self.stage.colours.foreground
+        self.counter.show_beat(state.index, len(states), self.stage.theme.point_size(0.8), colour)
+        if self.view is not None:
+            following = states[state.index + 1] if state.index + 1 < len(states) else None
+            self.view.show_beat(state, following)
 
     @property
     def cursor_hidden(self) -> bool:
         return self.stage.cursor().shape() == Qt.CursorShape.BlankCursor
 
-    def start(self, fullscreen: bool = True, screen: QScreen | None = None) -> None:
-        """Show the stage (on ``screen``: the projector, when there is a second screen)."""
+    def start(
+        self,
+        fullscreen: bool = True,
+        screen: QScreen | None = None,
+        speaker_screen: QScreen | None = None,
+    ) -> None:
+        """Show the stage (on ``screen``: the projector, when there is a second screen) and,
+        on ``speaker_screen``, the presenter view with notes, next beat and time."""
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -112,6 +132,12 @@ class Presenter(QObject):
             self.stage.showFullScreen()
         else:
             self.stage.show()
+        if speaker_screen is not None and speaker_screen is not screen:
+            self.view = PresenterView(Theme(), len(self.player.states))
+            self.view.setScreen(speaker_screen)
+            self.view.setGeometry(speaker_screen.availableGeometry())
+            self._on_player_beat_changed(self.player.state)
+            self.view.show()
         self.stage.activateWindow()
         self.stage.setFocus()
         self._cursor_timer.start()
@@ -129,6 +155,9 @@ class Presenter(QObject):
         self.controller.view_state.events.frame.disconnect(self.stage._on_controller_snapshot)
         self.player.beat_changed.disconnect(self.stage.show_beat)
         self.stage.close()
+        if self.view is not None:
+            self.view.close()
+            self.view.deleteLater()
         # Closed is not gone: without these, every F5 + Esc left a hidden stage (about 100
         # widgets, 7 MB) behind.
         self.stage.deleteLater()
@@ -136,7 +165,7 @@ class Presenter(QObject):
         self.deleteLater()
 
     def handle(self, action: str) -> None:
-        """One stage action: next, previous, restart, last, blank, help, theme, leave."""
+        """One stage action: next, previous, restart, last, blank, help, theme, counter, leave."""
         if self.blanked and action in ("next", "previous", "blank"):
             self.set_blank(False)  # the first key after a blank only brings the picture back
             return
@@ -155,12 +184,19 @@ class Presenter(QObject):
         elif action == "theme":
             dark = self.stage.colours.name == "dark"
             self.stage.set_theme("projector" if dark else "dark")
+        elif action == "counter":
+            self.counter.wanted = not self.counter.wanted
+            self.counter.place()
         elif action == "leave":
             self.stop()
 
     def set_blank(self, on: bool) -> None:
         self.blanked = on
         self.stage.set_blank(on)
+        if on:
+            self.counter.hide()  # a blank screen is blank
+        else:
+            self.counter.place()
 
     # -- no tooltips, and a cursor that disappears --------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -169,6 +205,8 @@ class Presenter(QObject):
             return True
         if kind == QEvent.Type.MouseMove and self.stage.isVisible():
             self._show_cursor()
+        if kind == QEvent.Type.Resize and watched is self.stage:
+            self.counter.place()
         return False
 
     def _show_cursor(self) -> None:

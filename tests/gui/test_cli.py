@@ -127,6 +127,7 @@ def test_bad_launch_opens_the_window_with_the_message(monkeypatch, capsys, args)
     import rsiviz.gui.app as app
 
     opened = []
+    monkeypatch.setattr(app, "no_terminal", lambda: True)  # as from a desktop icon
     monkeypatch.setattr(app, "run_window", lambda *a, **k: opened.append(k.get("error")) or 0)
     assert app.main(args) == 2
     assert len(opened) == 1 and opened[0]
@@ -150,5 +151,16 @@ def test_launch_error_shows_in_the_real_window(qtbot, monkeypatch, tmp_path) -> 
         return 0
 
     monkeypatch.setattr(QApplication, "exec", fake_exec)
+    monkeypatch.setattr(app, "no_terminal", lambda: True)
     assert app.main(["--set", "software_returns=99"]) == 2
     assert seen and seen[0][0] and "software_returns" in seen[0][1]
+
+
+def test_from_a_terminal_a_bad_launch_only_says_so(monkeypatch, capsys) -> None:
+    import rsiviz.gui.app as app
+
+    opened = []
+    monkeypatch.setattr(app, "no_terminal", lambda: False)
+    monkeypatch.setattr(app, "run_window", lambda *a, **k: opened.append(k) or 0)
+    assert app.main(["--set", "nope=1"]) == 2
+    assert opened == [] and "nope" in capsys.readouterr().err
