@@ -16,6 +16,7 @@ from rsiviz.core.history import History
 from rsiviz.core.viewstate import Band, Run, Snapshot
 from rsiviz.gui.overlays import BandOverlays, RunOverlays
 from rsiviz.gui.overlays import _set as set_curve
+from rsiviz.gui.legend import RowLegend
 from rsiviz.gui.plot_items import GridLines, SpanMarks, UnitAxis, YearAxis, make_curve
 from rsiviz.gui.theme import OVERHANG_FILL, Theme
 from rsiviz.gui.units import (
@@ -81,8 +82,7 @@ class Plots(pg.GraphicsLayoutWidget):
         self.oversight = make_curve(top)
         self.labs = [make_curve(top) for _ in range(MAX_LABS)]
         self.top_spans = SpanMarks(top, label_ends=True)
-        # Bottom right: the curves rise to the upper left of it, so it hides nothing.
-        self.legend = top.addLegend(offset=(-10, -10))
+        self.legend = RowLegend(top)  # a row above the data: it hides no curve
         # Shown over empty axes before anything has run (the window sets the words).
         self.start_hint = ""
         self.hint = pg.TextItem(anchor=(0.5, 0.5), color="#333333")
@@ -184,14 +184,16 @@ class Plots(pg.GraphicsLayoutWidget):
         self.legend.clear()
         self.legend.setLabelTextSize(f"{self.theme.point_size(0.9):.0f}pt")
         self.legend.setLabelTextColor("#111111")
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        self.legend.setBrush(pg.mkBrush(255, 255, 255))
         items = list(self._legend_items)
         snap = self.snapshot
         if snap is None or snap.counterfactual is None:
             items = [it for it in items if it[0] is not self.cf_cap]
         if snap is None or snap.ghost is None:
             items = [it for it in items if it[0] is not self.ghost_cap]
-        if self.snapshot is not None and len(self.snapshot.lab_names) > 1:
+        labs = () if snap is None or len(snap.lab_names) < 2 else snap.lab_names
+        self.legend.reserve = [name for _, name in self._legend_items] + list(labs)
+        if labs:
             items[1:1] = [(c, n) for c, n in zip(self.labs, self.snapshot.lab_names, strict=False)]
         if self.unit == "multiplier":
             items = [it for it in items if it[0] not in (self.potential, self.oversight)]
