@@ -55,12 +55,19 @@ class OffscreenStage:
         stage.scale_to_width(width)
         stage.show()
         player.load(story)
-        QApplication.processEvents()
+        settle()
         return cls(ctl, player, stage, (width, height))
 
     def show_beat(self, index: int) -> None:
         self.player.go_to(index)
-        QApplication.processEvents()
+        settle()
+
+    def resize(self, width: int, height: int) -> None:
+        """Lay the same stage out at another size (fonts and lines in proportion)."""
+        self.size = (width, height)
+        self.stage.resize(width, height)
+        self.stage.scale_to_width(width)
+        settle()
 
     def image(self) -> QImage:
         """The stage as an RGB image of exactly the requested size.
@@ -86,6 +93,13 @@ class OffscreenStage:
         self.player._stop()
         self.stage.close()
         self.stage.deleteLater()
+
+
+def settle(turns: int = 3) -> None:
+    """Let Qt finish laying out: a graphics layout resized in one event-loop turn posts
+    the layout of its items (legend rows, axis titles) to the next."""
+    for _ in range(turns):
+        QApplication.processEvents()
 
 
 def even_size(width: int, height: int | None = None) -> tuple[int, int]:
