@@ -41,6 +41,7 @@ class RowLegend(pg.LegendItem):
         super().__init__(offset=None, sampleType=WideSample, frame=True)
         self.plot = plot
         self.reserve: list[str] = []  # every label the legend may show: room for all
+        self.layout.setContentsMargins(0, 0, 0, 0)  # the row height below is all there is
         self._busy = False
         self.setParentItem(plot)
         plot.geometryChanged.connect(self.updateSize)
