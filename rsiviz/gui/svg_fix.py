@@ -16,8 +16,8 @@ from __future__ import annotations
 import contextlib
 import importlib
 import re
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from xml.dom import minidom
 
