@@ -140,6 +140,8 @@ class Plots(pg.GraphicsLayoutWidget):
             line.setPen(t.pen("milestone", 0.6))
             line.label.setFont(t.font(0.8))
             line.label.setColor("#444444")
+            line.label.fill = pg.mkBrush("#ffffff")  # curves pass behind it, not through it
+            line.setZValue(5)
         for marks in (self.top_spans, self.bottom_spans):
             marks.restyle(t, t.point_size())
         for grid in self.grids:
