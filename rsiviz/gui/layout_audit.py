@@ -5,7 +5,7 @@ plot scene (tick labels, axis titles, legend entries, development pause labels, 
 clock's "STOPPED" badge) and returns each text with the rectangle it occupies and the
 rectangle it must stay inside, in stage coordinates. :func:`problems` turns them into
 plain sentences: two texts that overlap, a text cut off by its widget, a legend over a
-plotted point. The layout tests and the frame benchmark use it; nothing here paints.
+plotted point, an in-plot label that curves can run through. The layout tests and the frame benchmark use it; nothing here paints.
 """
 
 from __future__ import annotations
@@ -163,6 +163,29 @@ def legend_points(stage: Stage) -> int:
     return hidden
 
 
+def unbacked_labels(stage: Stage) -> list[str]:
+    """In-plot labels a curve could run through: no opaque backing, or drawn under curves."""
+    plots = stage.plots
+    out = []
+    for plot, labels in (
+        (plots.top, plots.top_spans.labels()),
+        (plots.bottom, [line.label for line in plots.milestones]),
+    ):
+        curves = [
+            i.zValue() for i in plot.getViewBox().addedItems if isinstance(i, pg.PlotCurveItem)
+        ]
+        for label in labels:
+            if not (label.isVisible() and label.parentItem().isVisible()):
+                continue
+            fill = label.fill
+            opaque = fill.style() != Qt.BrushStyle.NoBrush and fill.color().alpha() == 255
+            if not opaque or label.parentItem().zValue() <= max(curves, default=0.0):
+                out.append(
+                    f"plot label {label.textItem.toPlainText()!r} has no opaque backing over the curves"
+                )
+    return out
+
+
 def problems(stage: Stage) -> list[str]:
     """Plain sentences for everything wrong with the stage's texts as laid out now."""
     found = texts(stage)
@@ -175,6 +198,7 @@ def problems(stage: Stage) -> list[str]:
         for b in found[i + 1 :]:
             if _overlaps(a.rect, b.rect):
                 out.append(f"{a.name} {a.text!r} overlaps {b.name} {b.text!r}")
+    out += unbacked_labels(stage)
     hidden = legend_points(stage)
     if hidden:
         out.append(f"the legend covers {hidden} plotted points")

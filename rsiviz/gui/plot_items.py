@@ -26,7 +26,8 @@ class UnitAxis(pg.AxisItem):
         self.unit = unit
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
-        max_ticks = max(3, int(size / 45))
+        # Room for 2.2 labels per tick: at 3840x2160 the labels are twice as tall.
+        max_ticks = max(3, int(size / max(45.0, 2.2 * self._text_height())))
         values = tick_values(self.unit, minVal, maxVal, max_ticks)
         # Half a label from either end: the labels of two stacked plots never touch.
         margin = (maxVal - minVal) * 0.6 * self._text_height() / max(size, 1.0)

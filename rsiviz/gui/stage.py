@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from rsiviz.core.story import BeatState
 from rsiviz.core.viewstate import Snapshot
@@ -91,6 +91,9 @@ class Stage(QWidget):
         body.addWidget(self.clock, 0, 1)
         body.setColumnStretch(0, 1)
         col = QVBoxLayout(self)
+        # The stage takes the size it is given (a projector's, an export's): the clock's
+        # and caption's fixed sizes for the last size must not hold it at that size.
+        col.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         col.setContentsMargins(24, 16, 24, 16)
         col.addLayout(top)
         col.addLayout(body, 1)

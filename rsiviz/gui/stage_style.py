@@ -136,8 +136,10 @@ def apply_stage_style(plots: Plots, colours: StageColours, highlight: str = "non
     plots.legend.setLabelTextColor(fg)
     for _sample, label in plots.legend.items:
         label.setText(label.text, color=fg)
-    for line in plots.milestones:
+    for line in plots.milestones:  # over the curves, on an opaque backing
+        line.setZValue(5)
         line.label.setColor(fg)
+        line.label.fill = pg.mkBrush(colours.background)
     roles = {
         plots.frontier: "capability",
         plots.potential: "potential",
