@@ -20,15 +20,11 @@ class OutputError(OSError):
 
 def number(value: float) -> str:
     """A CSV cell: 6 significant digits (the model is illustrative; 16 digits only look
-    precise), 4 decimals from 1000 to 1e6 so calendar years keep their month, blank for
-    non-finite values."""
+    precise; calendar years keep their month: 2026.08, 2026.17), blank for non-finite."""
     value = float(value)
     if not math.isfinite(value):
         return ""
-    if 1000 <= abs(value) < 1e6:
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value:.6g}"
+    text = f"{value:.6g}"
     return "0" if text == "-0" else text
 
 

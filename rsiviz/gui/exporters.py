@@ -52,8 +52,8 @@ class OffscreenStage:
         stage = Stage(ctl, theme)
         player.beat_changed.connect(stage.show_beat)
         stage.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-        stage.resize(width, height)
-        stage.scale_to_width(width)
+        stage.resize(*layout_size(width, height))
+        stage.scale_to_width(stage.width())
         stage.show()
         stage.set_footer(footer_text(story))
         player.load(story)
@@ -67,8 +67,8 @@ class OffscreenStage:
     def resize(self, width: int, height: int) -> None:
         """Lay the same stage out at another size (fonts and lines in proportion)."""
         self.size = (width, height)
-        self.stage.resize(width, height)
-        self.stage.scale_to_width(width)
+        self.stage.resize(*layout_size(width, height))
+        self.stage.scale_to_width(self.stage.width())
         settle()
 
     def image(self) -> QImage:
@@ -112,12 +112,23 @@ class OffscreenStage:
             self.stage.render(painter, QPoint(0, 0))
         finally:
             painter.end()
-        pixel_sized(Path(path), w, h)
+        pixel_sized(Path(path), *self.size)  # a small SVG: the stage's layout, scaled
 
     def close(self) -> None:
         self.player._stop()
         self.stage.close()
         self.stage.deleteLater()
+
+
+MIN_LAYOUT_WIDTH = 960  # below this the stage is laid out larger and scaled down
+
+
+def layout_size(width: int, height: int) -> tuple[int, int]:
+    """The size to lay the stage out at for a ``width`` x ``height`` picture: itself, or
+    (tiny GIFs) the same shape at MIN_LAYOUT_WIDTH, so the plots keep room to draw."""
+    if width >= MIN_LAYOUT_WIDTH:
+        return width, height
+    return MIN_LAYOUT_WIDTH, max(1, round(height * MIN_LAYOUT_WIDTH / width))
 
 
 def settle(turns: int = 3) -> None:

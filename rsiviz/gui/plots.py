@@ -14,9 +14,9 @@ import pyqtgraph as pg
 
 from rsiviz.core.history import History
 from rsiviz.core.viewstate import Band, Run, Snapshot
+from rsiviz.gui.legend import RowLegend
 from rsiviz.gui.overlays import BandOverlays, RunOverlays
 from rsiviz.gui.overlays import _set as set_curve
-from rsiviz.gui.legend import RowLegend
 from rsiviz.gui.plot_items import GridLines, SpanMarks, UnitAxis, YearAxis, make_curve
 from rsiviz.gui.theme import OVERHANG_FILL, Theme
 from rsiviz.gui.units import (

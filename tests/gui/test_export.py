@@ -336,15 +336,14 @@ def test_csv_has_the_counterfactual_at_six_digits(tmp_path: Path) -> None:
     for row in rows[1:]:
         for name, cell in zip(header, row, strict=True):
             digits = re.sub(r"[^0-9]", "", cell.split("e")[0]).lstrip("0")
-            limit = 8 if name == "year" else 6  # years keep 4 decimals (the month)
-            assert len(digits) <= limit, f"{name} = {cell}"
+            assert len(digits) <= 6, f"{name} = {cell}"
 
 
 def test_number_format() -> None:
     from rsiviz.cli.output import number
 
     assert number(0.1 + 0.2) == "0.3"
-    assert number(2026 + 1 / 12) == "2026.0833"
+    assert number(2026 + 1 / 12) == "2026.08"  # a month still tells from the next
     assert number(1.23456789e12) == "1.23457e+12"
     assert number(float("inf")) == "" and number(float("nan")) == ""
     assert number(-0.0) == "0"
