@@ -17,7 +17,14 @@ from rsiviz.core.viewstate import Band, Run, Snapshot
 from rsiviz.gui.legend import RowLegend
 from rsiviz.gui.overlays import BandOverlays, RunOverlays
 from rsiviz.gui.overlays import _set as set_curve
-from rsiviz.gui.plot_items import GridLines, SpanMarks, UnitAxis, YearAxis, make_curve
+from rsiviz.gui.plot_items import (
+    GridLines,
+    SpanMarks,
+    UnitAxis,
+    YearAxis,
+    fit_title,
+    make_curve,
+)
 from rsiviz.gui.theme import OVERHANG_FILL, Theme
 from rsiviz.gui.units import (
     AXIS_TITLES,
@@ -66,6 +73,9 @@ class Plots(pg.GraphicsLayoutWidget):
         self._make_bottom_items()
         self.run_overlays = RunOverlays(self.top, self.bottom, theme)
         self.band_overlays = BandOverlays(theme)
+        self.title_colour = "#111111"  # the stage sets its theme's
+        for plot in (self.top, self.bottom):  # titles fit the laid-out plots
+            plot.getViewBox().sigResized.connect(self.fit_axis_titles)
         self.apply_theme()
 
     # -- construction -----------------------------------------------------------------
@@ -148,7 +158,14 @@ class Plots(pg.GraphicsLayoutWidget):
             grid.restyle(t)
         self.run_overlays.restyle()
         self._style_axes()
+        self.fit_axis_titles()
         self._rebuild_legend()
+
+    def fit_axis_titles(self) -> None:
+        """Left-axis titles that fit their plots' heights (they overlapped when short)."""
+        titles = (AXIS_TITLES[self.unit], LOWER_MODES[self.lower_mode])
+        for plot, title in zip((self.top, self.bottom), titles, strict=True):
+            fit_title(plot, title, self.theme.point_size(1.05), self.title_colour)
 
     def _style_axes(self) -> None:
         t = self.theme
@@ -194,7 +211,9 @@ class Plots(pg.GraphicsLayoutWidget):
         if snap is None or snap.ghost is None:
             items = [it for it in items if it[0] is not self.ghost_cap]
         labs = () if snap is None or len(snap.lab_names) < 2 else snap.lab_names
-        self.legend.reserve = [name for _, name in self._legend_items] + list(labs)
+        reserve = [name for _, name in self._legend_items]
+        reserve[1:1] = labs  # the order the entries are shown in
+        self.legend.reserve = reserve
         if labs:
             items[1:1] = [(c, n) for c, n in zip(self.labs, self.snapshot.lab_names, strict=False)]
         if self.unit == "multiplier":
