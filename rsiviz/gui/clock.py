@@ -169,13 +169,18 @@ class RsiClock(QWidget):
     """The dial with its title, the doubling time and the progress multiplier below it.
 
     Each readout has explicit line breaks (a number never wraps away from its unit), a
-    font fitted to the clock's width (:data:`WIDEST`) and a fixed height of its most
-    lines (:data:`LINES`), so the dial does not jump when a text changes.
+    font fitted to the clock's width (:data:`WIDEST`) and, with ``fixed_lines`` (the
+    stage), a fixed height of its most lines (:data:`LINES`), so the dial does not jump
+    when a text changes; a docked clock in the window lets its labels take their text's
+    height instead, so a short dock still shows every line.
     """
 
-    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, theme: Theme, parent: QWidget | None = None, fixed_lines: bool = False
+    ) -> None:
         super().__init__(parent)
         self.theme = theme
+        self.fixed_lines = fixed_lines
         self.colours = LIGHT
         self.title = QLabel("RSI clock: one turn\nper capability doubling")
         self.face = ClockFace(theme)
@@ -216,7 +221,8 @@ class RsiClock(QWidget):
             relative, bold = SIZES[key]
             font = fitted_font(self.theme.font(relative, bold), WIDEST[key], width, MIN_FONT)
             label.setFont(font)
-            label.setFixedHeight(int(LINES[key] * QFontMetricsF(font).lineSpacing() + 4))
+            if self.fixed_lines:
+                label.setFixedHeight(int(LINES[key] * QFontMetricsF(font).lineSpacing() + 4))
             if label is not self.status:
                 label.setStyleSheet(f"color: {self.colours.text};")
 

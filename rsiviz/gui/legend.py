@@ -42,14 +42,31 @@ class RowLegend(pg.LegendItem):
         self.plot = plot
         self.reserve: list[str] = []  # every label the legend may show: room for all
         self.layout.setContentsMargins(0, 0, 0, 0)  # the row height below is all there is
+        self._grid = (0, 0)  # rows and columns given a size by the last _regrid
         self._busy = False
         self.setParentItem(plot)
         plot.geometryChanged.connect(self.updateSize)
         plot.getViewBox().geometryChanged.connect(self.updateSize)
 
-    def columns(self, width: float) -> int:
-        """How many entries fit side by side in ``width`` pixels."""
-        return max(1, int((width + self._gap()) // (self._entry_width() + self._gap())))
+    def slots(self) -> list[str]:
+        """Every entry's place: the reserved labels in order, then any others shown.
+
+        An entry always sits in its own place (a hidden one leaves a gap), so entries do
+        not jump between beats and the columns fitted to the reserve fit every subset.
+        """
+        shown = [label.text for _, label in self.items]
+        reserved = list(self.reserve) or shown
+        return reserved + [t for t in shown if t not in reserved]
+
+    def columns(self, width: float) -> tuple[int, list[float]]:
+        """The most columns the slots fit in ``width`` px, and each label column's width."""
+        texts = [self._text_width(t) for t in self.slots()]
+        entry = self._sample_width() + 6
+        for cols in range(max(len(texts), 1), 0, -1):
+            widths = [max(texts[c::cols], default=0.0) for c in range(cols)]
+            if sum(widths) + cols * entry + (cols - 1) * self._gap() <= width or cols == 1:
+                return cols, widths
+        return 1, [max(texts, default=0.0)]
 
     def _label_height(self) -> float:
         heights = [label.item.boundingRect().height() for _, label in self.items]
@@ -60,10 +77,6 @@ class RowLegend(pg.LegendItem):
 
     def _sample_width(self) -> float:
         return SAMPLE_EMS * self._label_height()
-
-    def _entry_width(self) -> float:
-        texts = [label.text for _, label in self.items] + list(self.reserve)
-        return self._sample_width() + 6 + max(map(self._text_width, texts), default=0.0)
 
     def _text_width(self, text: str) -> float:
         font = QFont()
@@ -83,21 +96,33 @@ class RowLegend(pg.LegendItem):
     def _regrid(self) -> None:
         # The plot's full width, axis included: more entries fit side by side.
         left, width = 0.0, max(self.plot.width() - 8, 50.0)
-        cols = self.columns(width)
+        cols, widths = self.columns(width)
         for i in range(self.layout.count() - 1, -1, -1):
             self.layout.removeAt(i)
+        # Undo an earlier grid's rows and columns: the layout keeps their fixed sizes
+        # even once they are empty, and would hold the legend that tall.
+        for row in range(self._grid[0]):
+            self.layout.setRowFixedHeight(row, 0)
+        for col in range(self._grid[1]):
+            self.layout.setColumnFixedWidth(col, 0)
         h = self._label_height()
-        for i, (sample, label) in enumerate(self.items):
+        slots = self.slots()
+        for sample, label in self.items:
             sample.setFixedWidth(self._sample_width())
             sample.setFixedHeight(h)
-            row, col = divmod(i, cols)
+            row, col = divmod(slots.index(label.text), cols)
             self.layout.addItem(sample, row, 2 * col)
             self.layout.addItem(label, row, 2 * col + 1)
-        label_width = self._entry_width() - self._sample_width() - 6 + self._gap()
-        for col in range(cols):
-            self.layout.setColumnFixedWidth(2 * col + 1, label_width)
-        rows = math.ceil(max(len(self.items), len(self.reserve), 1) / cols)
+        for col, label_width in enumerate(widths):
+            self.layout.setColumnFixedWidth(2 * col, self._sample_width())
+            self.layout.setColumnFixedWidth(2 * col + 1, label_width + self._gap())
+        rows = math.ceil(max(len(slots), 1) / cols)
+        for row in range(rows):
+            self.layout.setRowFixedHeight(row, h)
+        self._grid = (rows, 2 * cols)
         height = rows * h
+        self.layout.invalidate()  # else the last grid's cached size holds the legend taller
+        self.updateGeometry()
         self.setGeometry(QRectF(left, 0, width, height))
         self.layout.activate()  # place the entries now, not at the next event-loop turn
         self.plot.layout.setRowFixedHeight(0, height + 0.25 * h)

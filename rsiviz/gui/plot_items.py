@@ -183,3 +183,22 @@ class GridLines:
         pen = pg.mkPen(200, 200, 200, width=max(1.0, theme.line_width(0.3)))
         for line in self.lines:
             line.setPen(pen)
+
+
+def fit_title(plot: pg.PlotItem, title: str, point_size: float, colour: str) -> None:
+    """``plot``'s left-axis title no longer than the plot is high, so the titles of two
+    stacked plots never overlap: shrunk a little, else shortened
+    (``Capability (effective compute)`` -> ``Capability``)."""
+    axis = plot.getAxis("left")
+    room = 0.96 * plot.getViewBox().height()
+    tries = [(title, f) for f in (1.0, 0.9, 0.8)] + [(short_title(title), 0.8)]
+    for text, factor in tries:
+        axis.setLabel(text, **{"font-size": f"{point_size * factor:.1f}pt", "color": colour})
+        if axis.label.boundingRect().width() <= room:
+            break
+    axis.resizeEvent(None)  # pyqtgraph centres the title only when the axis resizes
+
+
+def short_title(title: str) -> str:
+    """'Capability (effective compute)' -> 'Capability'; 'Gap over oversight' -> 'Gap'."""
+    return title.split(" (")[0].split(" over ")[0]

@@ -65,7 +65,7 @@ class Stage(QWidget):
         self.year = QLabel()
         self.year.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.plots = Plots(self.theme)
-        self.clock = RsiClock(self.theme)
+        self.clock = RsiClock(self.theme, fixed_lines=True)
         self.footer = QLabel()  # exports: "not a forecast", the version and the story
         self.footer.hide()
         self.blank = QWidget(self)  # covers everything when the speaker blanks the screen
@@ -77,8 +77,6 @@ class Stage(QWidget):
         for w in (self, self.plots, self.clock, self.caption):
             w.setToolTip("")
         controller.view_state.events.frame.connect(self._on_controller_snapshot)
-        for plot in (self.plots.top, self.plots.bottom):  # titles fit the laid-out plots
-            plot.getViewBox().sigResized.connect(self._fit_titles)
         self.apply_theme()
         controller.emit_snapshot()
 
@@ -138,9 +136,6 @@ class Stage(QWidget):
         apply_stage_style(self.plots, self.colours, self.highlight)
         self._fix_axis_width()
         fix_year_axis(self.plots)
-        self._fit_titles()
-
-    def _fit_titles(self) -> None:
         fit_axis_titles(self.plots, self.colours)
 
     # -- layout -------------------------------------------------------------------------

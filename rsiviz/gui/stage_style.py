@@ -13,9 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFontMetricsF, QPen
 
 from rsiviz.gui.clock import ClockColours
-from rsiviz.gui.plots import LOWER_MODES, Plots
+from rsiviz.gui.plots import Plots
 from rsiviz.gui.theme import ALERT_TEXT, OKABE_ITO, blend
-from rsiviz.gui.units import AXIS_TITLES
 
 STAGE_SCALE = 1.5  # fonts and lines on stage, relative to the window at 1920 px wide
 HIGHLIGHT_WIDTH = 1.8  # the highlighted curve, relative to its usual width
@@ -167,24 +166,9 @@ def apply_stage_style(plots: Plots, colours: StageColours, highlight: str = "non
 
 
 def fit_axis_titles(plots: Plots, colours: StageColours) -> None:
-    """Each left-axis title no longer than its plot is high, so the two never overlap:
-    shrunk a little, else shortened (``Capability (effective compute)`` -> ``Capability``)."""
-    titles = (AXIS_TITLES[plots.unit], LOWER_MODES[plots.lower_mode])
-    for plot, full in zip((plots.top, plots.bottom), titles, strict=True):
-        axis = plot.getAxis("left")
-        room = 0.96 * plot.getViewBox().height()
-        size = plots.theme.point_size(1.05)
-        for text, factor in [(full, f) for f in (1.0, 0.9, 0.8)] + [(short_title(full), 0.8)]:
-            style = {"font-size": f"{size * factor:.1f}pt", "color": colours.foreground}
-            axis.setLabel(text, **style)
-            if axis.label.boundingRect().width() <= room:
-                break
-        axis.resizeEvent(None)  # pyqtgraph centres the title only when the axis resizes
-
-
-def short_title(title: str) -> str:
-    """'Capability (effective compute)' -> 'Capability'; 'Gap over oversight' -> 'Gap'."""
-    return title.split(" (")[0].split(" over ")[0]
+    """The left-axis titles fitted to the plots' heights, in the stage's colour."""
+    plots.title_colour = colours.foreground
+    plots.fit_axis_titles()
 
 
 def fix_year_axis(plots: Plots) -> None:
