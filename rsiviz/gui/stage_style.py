@@ -18,7 +18,9 @@ from rsiviz.gui.theme import ALERT_TEXT, OKABE_ITO, blend
 
 STAGE_SCALE = 1.5  # fonts and lines on stage, relative to the window at 1920 px wide
 HIGHLIGHT_WIDTH = 1.8  # the highlighted curve, relative to its usual width
-FADE = 0.55  # the other curves while one is highlighted: this far towards the background
+# The other curves while one is highlighted: this far towards the background (less on
+# the dark stage, where dim colours are already close to it).
+FADE = {"projector": 0.5, "dark": 0.35}
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,15 @@ def curve_roles(plots: Plots) -> dict[str, list[pg.PlotCurveItem]]:
     }
 
 
-def _recolour(pen: QPen, colour: str | None, fade_to: str | None, width: float) -> QPen:
-    """``pen`` in ``colour`` (None: its own), blended towards ``fade_to`` when given."""
+def _recolour(
+    pen: QPen, colour: str | None, fade_to: str | None, width: float, fade: float = 0.5
+) -> QPen:
+    """``pen`` in ``colour`` (None: its own), blended ``fade`` towards ``fade_to`` if given."""
     pen = QPen(pen)
     c = QColor(colour) if colour else QColor(pen.color())
     c.setAlpha(255)  # translucent curves vanish on a dark stage: fade by blending instead
     if fade_to is not None:
-        c = blend(c, fade_to, FADE)
+        c = blend(c, fade_to, fade)
     pen.setColor(c)
     pen.setWidthF(pen.widthF() * width)
     return pen
@@ -159,7 +163,8 @@ def apply_stage_style(plots: Plots, colours: StageColours, highlight: str = "non
         elif item in chosen:
             item.setPen(_recolour(item.opts["pen"], colour, None, HIGHLIGHT_WIDTH))
         else:
-            item.setPen(_recolour(item.opts["pen"], colour, colours.background, 1.0))
+            faded = _recolour(item.opts["pen"], colour, colours.background, 1.0, FADE[colours.name])
+            item.setPen(faded)
     fill = QColor(colours.curves.get("potential", OKABE_ITO["blue"]))
     fill.setAlpha(55 if highlight in ("none", "potential") else 25)
     plots.overhang.setBrush(pg.mkBrush(fill))

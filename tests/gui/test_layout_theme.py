@@ -91,7 +91,7 @@ def test_clock_and_faded_curves_follow_the_theme(qapp, theme: str) -> None:
         for curve in faded:
             colour = curve.opts["pen"].color()
             assert colour.alpha() == 255  # blended, not translucent
-            assert contrast_ratio(colour, bg) >= 1.5, f"{theme}: faded {colour.name()} vanishes"
+            assert contrast_ratio(colour, bg) >= 1.8, f"{theme}: faded {colour.name()} vanishes"
         assert contrast_ratio(plots.frontier.opts["pen"].color(), bg) >= 3.0
     finally:
         off.close()
