@@ -44,15 +44,15 @@ def doubling_text(months: float) -> str:
     if not math.isfinite(months) or months <= 0:
         return "Capability\nnot growing"
     if months >= 24:
-        return f"Capability doubles\nevery {months / 12:,.1f} years"
-    return f"Capability doubles\nevery {months:.1f} months"
+        return f"Capability doubles every\n{months / 12:,.1f} years"
+    return f"Capability doubles every\n{months:.1f} months"
 
 
 # The widest lines each readout can show, so its font is fitted once per size and the
 # text never breaks inside a number or runs out of its label.
 WIDEST = {
     "title": ("RSI clock: one turn", "per capability doubling"),
-    "doubling": ("Capability doubles", "every 99.9 months", "every 999.9 years"),
+    "doubling": ("Capability doubles every", "99.9 months", "999.9 years"),
     "multiplier": ("AI research speed-up: 999.9x", "Software progress: 0.1x", "historical pace"),
     "status": ("Development pause on", "(not every lab complies)", "Lab A and Lab B"),
 }
@@ -216,7 +216,7 @@ class RsiClock(QWidget):
         self.face.updateGeometry()
 
     def _fit_fonts(self) -> None:
-        width = self.contentsRect().width() - 8
+        width = 0.96 * (self.contentsRect().width() - 8)  # 4% for font hinting and rounding
         for key, label in self.readouts.items():
             relative, bold = SIZES[key]
             font = fitted_font(self.theme.font(relative, bold), WIDEST[key], width, MIN_FONT)
