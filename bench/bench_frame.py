@@ -1,11 +1,14 @@
-"""Frame time of the live window versus a matplotlib rendering of the same frame.
+"""Frame time of the live window and the presenter stage, and the chart's movement.
 
-A frame = advance the model one month + update every plot + paint, at 1920x1080 with
-thick antialiased lines. The budget is half of a 60 Hz frame (8.3 ms).
+A frame = advance the model one month + update every plot + paint, with thick antialiased
+lines. The budget is half of a 60 Hz frame (8.3 ms) at 1920x1080. Printed side by side at
+1024x768, 1920x1080 and 3840x2160, wall and CPU time; then matplotlib (Agg) drawing the
+same curves at 1920x1080 for scale; then how far the stage's plots move between
+consecutive beats of every shipped story (0 px: the caption's room is reserved).
 
     QT_QPA_PLATFORM=offscreen python bench/bench_frame.py [--frames N] [--preset NAME]
 
-Prints the median ms/frame of both, measured in the same run. Not a test: numbers only.
+Not a test: numbers only.
 """
 
 from __future__ import annotations
@@ -19,25 +22,36 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 WIDTH, HEIGHT = 1920, 1080
+SIZES = ((1024, 768), (1920, 1080), (3840, 2160))
 BUDGET_MS = 1000.0 / 60.0 / 2.0
 # CPU time of the frames (thread_time): unlike wall time, not inflated when other
 # processes compete for the cores.
-CPU: dict[str, list[float]] = {"pyqtgraph": [], "matplotlib": []}
+CPU: dict[str, list[float]] = {"matplotlib": []}
 
 
-def _pyqtgraph_frames(preset: str, frames: int) -> list[float]:
+def _pyqtgraph_frames(
+    preset: str, frames: int, size: tuple[int, int] = (WIDTH, HEIGHT), view: str = "window"
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU ms of ``frames`` live frames of the window (or the stage) at ``size``."""
     from rsiviz.core.scenario import load_preset
     from rsiviz.gui.app import application, create_main_window
 
     app = application()
     window = create_main_window(load_preset(preset))
-    window.resize(WIDTH, HEIGHT)
-    window.show()
+    shown = window
+    if view == "stage":
+        from rsiviz.gui.stage import Stage
+
+        window.hide()
+        shown = Stage(window.controller)
+        shown.scale_to_width(size[0])
+    shown.resize(*size)
+    shown.show()
     app.processEvents()
     ctl = window.controller
     ctl.run_until(ctl.sim.time + 2.0)
     ctl.start_development_pause(months=24)  # so the counterfactual ghost is drawn too
-    times = []
+    times, cpu = [], []
     for _ in range(frames):
         if ctl.sim.done:
             ctl._restart()  # keeps the live development pause and its counterfactual
@@ -45,9 +59,40 @@ def _pyqtgraph_frames(preset: str, frames: int) -> list[float]:
         ctl.advance(1)  # model + snapshot -> every plot's setData
         app.processEvents()  # the scene's dirty items and every updated widget paint here
         times.append((time.perf_counter() - t0) * 1000.0)
-        CPU["pyqtgraph"].append((time.thread_time() - c0) * 1000.0)
+        cpu.append((time.thread_time() - c0) * 1000.0)
+    shown.close()
     window.close()
-    return times
+    return times, cpu
+
+
+def _beat_movement() -> dict[tuple[int, int], float]:
+    """The largest move (px) of the stage's plots between consecutive beats, per size."""
+    from rsiviz.core.story import find_story, list_stories
+    from rsiviz.gui.app import application
+    from rsiviz.gui.exporters import OffscreenStage
+    from rsiviz.gui.layout_audit import plot_rects
+
+    application()
+    out = {}
+    for size in SIZES:
+        worst = 0.0
+        for name in list_stories():
+            story = find_story(name)
+            off = OffscreenStage.create(story, *size)
+            seen = []
+            for beat in range(len(story.beats)):
+                off.show_beat(beat)
+                seen.append(plot_rects(off.stage))
+            off.close()
+            for r0, r1 in zip(seen, seen[1:], strict=False):
+                moves = [
+                    abs(a - b)
+                    for p, q in zip(r0, r1, strict=True)
+                    for a, b in zip(p, q, strict=True)
+                ]
+                worst = max(worst, *moves)
+        out[size] = worst
+    return out
 
 
 def _matplotlib_frames(preset: str, frames: int) -> list[float]:
@@ -139,37 +184,40 @@ def main(argv: list[str] | None = None) -> int:
         "machine only ever adds time)",
     )
     args = p.parse_args(argv)
-    pg_runs, mpl_runs = [], []
-    for _ in range(max(1, args.repeat)):  # interleaved, so both see the same machine load
-        pg_runs.append(_pyqtgraph_frames(args.preset, args.frames))
-        mpl_runs.append(_matplotlib_frames(args.preset, max(20, args.frames // 4)))
-    pg_times = min(pg_runs, key=statistics.median)
-    mpl_times = min(mpl_runs, key=statistics.median)
-    pg_ms, mpl_ms = statistics.median(pg_times), statistics.median(mpl_times)
     print(
-        f"frame at {WIDTH}x{HEIGHT}, preset {args.preset}, median over frames, "
-        f"best of {args.repeat} runs"
+        f"live frame, preset {args.preset}: median ms over {args.frames} frames, "
+        f"best of {args.repeat} runs (wall / CPU); budget {BUDGET_MS:.1f} ms at 1920x1080"
     )
+    print(f"  {'size':<10} {'window wall':>12} {'CPU':>6} {'stage wall':>11} {'CPU':>6}")
+    at_1080 = {}
+    for size in SIZES:
+        row = []
+        for view in ("window", "stage"):
+            runs = [
+                _pyqtgraph_frames(args.preset, args.frames, size, view) for _ in range(args.repeat)
+            ]
+            wall, cpu = min(runs, key=lambda r: statistics.median(r[0]))
+            row += [statistics.median(wall), statistics.median(cpu)]
+            if size == (WIDTH, HEIGHT):
+                at_1080[view] = row[-2:]
+        print(f"  {size[0]}x{size[1]:<5} {row[0]:12.2f} {row[1]:6.2f} {row[2]:11.2f} {row[3]:6.2f}")
+    mpl_runs = [
+        _matplotlib_frames(args.preset, max(20, args.frames // 4)) for _ in range(args.repeat)
+    ]
+    mpl_ms = statistics.median(min(mpl_runs, key=statistics.median))
     print(
-        f"  pyqtgraph (live window, model+update+paint): {pg_ms:7.2f} ms/frame "
-        f"(p90 {sorted(pg_times)[int(0.9 * len(pg_times))]:.2f}, n={len(pg_times)})"
-    )
-    print(
-        f"  matplotlib (Agg, same curves):               {mpl_ms:7.2f} ms/frame "
-        f"(n={len(mpl_times)})"
-    )
-    cpu_pg, cpu_mpl = statistics.median(CPU["pyqtgraph"]), statistics.median(CPU["matplotlib"])
-    print(
-        f"  CPU time per frame (all runs): pyqtgraph {cpu_pg:.2f} ms, matplotlib {cpu_mpl:.2f} ms"
+        f"  matplotlib (Agg, same curves) at {WIDTH}x{HEIGHT}: {mpl_ms:.2f} ms/frame, "
+        f"{mpl_ms / at_1080['window'][0]:.1f}x the window's"
     )
 
     def verdict(ms: float) -> str:
         return "within" if ms <= BUDGET_MS else "OVER"
 
-    print(
-        f"  budget {BUDGET_MS:.1f} ms (half a 60 Hz frame): pyqtgraph wall {verdict(pg_ms)}, "
-        f"CPU {verdict(cpu_pg)}; matplotlib/pyqtgraph = {mpl_ms / pg_ms:.1f}x"
-    )
+    for view, (wall, cpu) in at_1080.items():
+        print(f"  {view} at 1920x1080: wall {verdict(wall)}, CPU {verdict(cpu)} the budget")
+    print("stage plots' largest move between consecutive beats (all shipped stories):")
+    for size, px in _beat_movement().items():
+        print(f"  {size[0]}x{size[1]}: {px:.0f} px")
     return 0
 
 

@@ -18,18 +18,26 @@ class OutputError(OSError):
     """The output file cannot be written."""
 
 
-def _cell(value: float) -> str:
-    return repr(float(value)) if math.isfinite(value) else ""
+def number(value: float) -> str:
+    """A CSV cell: 6 significant digits (the model is illustrative; 16 digits only look
+    precise; calendar years keep their month: 2026.08, 2026.17), blank for non-finite."""
+    value = float(value)
+    if not math.isfinite(value):
+        return ""
+    text = f"{value:.6g}"
+    return "0" if text == "-0" else text
 
 
 def table_csv(columns: Mapping[str, Sequence[float] | np.ndarray]) -> str:
+    """The one CSV writer of rsiviz (``rsiviz run``, ``rsiviz export`` and the window):
+    a header row, then one row per index, numbers written by :func:`number`."""
     names = list(columns)
     rows = zip(*(np.asarray(columns[n], dtype=float) for n in names), strict=True)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(names)
     for row in rows:
-        writer.writerow(_cell(v) for v in row)
+        writer.writerow(number(v) for v in row)
     return buf.getvalue()
 
 

@@ -8,25 +8,66 @@ stands still during a development pause.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from rsiviz.gui.theme import OKABE_ITO, Theme
+from rsiviz.gui.theme import ALERT_TEXT, BACKGROUND, FOREGROUND, OKABE_ITO, Theme
 
 if TYPE_CHECKING:
     from rsiviz.core.viewstate import Snapshot
 
+MIN_FONT = 0.55  # the readouts shrink to fit a narrow clock, never below this share
+
+
+@dataclass(frozen=True)
+class ClockColours:
+    """The dial and its texts in one theme (the stage's dark theme has its own)."""
+
+    background: str = BACKGROUND
+    text: str = FOREGROUND
+    face: str = "#fdfaf2"
+    face_stopped: str = "#fbe3d6"
+    ink: str = "#222222"  # rim, marks and hub
+    hand: str = OKABE_ITO["blue"]
+    alert: str = ALERT_TEXT  # the stopped hand, "STOPPED" and the development pause status
+
+
+LIGHT = ClockColours()
+
 
 def doubling_text(months: float) -> str:
-    """'Doubling every 4.2 months' or 'stopped' (never 'inf')."""
+    """'Capability doubles / every 4.2 months' or 'not growing' (never 'inf')."""
     if not math.isfinite(months) or months <= 0:
-        return "Capability not growing"
+        return "Capability\nnot growing"
     if months >= 24:
-        return f"Capability doubles every {months / 12:.1f} years"
-    return f"Capability doubles every {months:.1f} months"
+        return f"Capability doubles every\n{months / 12:,.1f} years"
+    return f"Capability doubles every\n{months:.1f} months"
+
+
+# The widest lines each readout can show, so its font is fitted once per size and the
+# text never breaks inside a number or runs out of its label.
+WIDEST = {
+    "title": ("RSI clock: one turn", "per capability doubling"),
+    "doubling": ("Capability doubles every", "99.9 months", "999.9 years"),
+    "multiplier": ("AI research speed-up: 999.9x", "Software progress: 0.1x", "historical pace"),
+    "status": ("Development pause on", "(not every lab complies)", "Lab A and Lab B"),
+}
+LINES = {"title": 2, "doubling": 2, "multiplier": 3, "status": 2}
+SIZES = {"title": (0.9, True), "doubling": (1.15, True), "multiplier": (1.0, False)}
+SIZES["status"] = (1.0, True)
+
+
+def fitted_font(font: QFont, lines: tuple[str, ...], width: float, floor: float) -> QFont:
+    """``font`` shrunk (not below ``floor`` of its size) until every line fits ``width``."""
+    widest = max(QFontMetricsF(font).horizontalAdvance(line) for line in lines)
+    factor = max(floor, min(1.0, width / max(widest, 1.0)))
+    fitted = QFont(font)
+    fitted.setPointSizeF(font.pointSizeF() * factor)
+    return fitted
 
 
 class ClockFace(QWidget):
@@ -35,6 +76,7 @@ class ClockFace(QWidget):
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
+        self.colours = LIGHT
         self.angle = 0.0
         self.stopped = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -53,33 +95,56 @@ class ClockFace(QWidget):
         side = min(self.width(), self.height()) - 8
         if side <= 0:
             return
+        c = self.colours
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.translate(self.width() / 2, self.height() / 2)
         r = side / 2
-        p.setPen(QPen(QColor("#222222"), max(2.0, r / 30)))
-        p.setBrush(QColor("#fdfaf2" if not self.stopped else "#fbe3d6"))
+        p.setPen(QPen(QColor(c.ink), max(2.0, r / 30)))
+        p.setBrush(QColor(c.face_stopped if self.stopped else c.face))
         p.drawEllipse(QPointF(0, 0), r, r)
         for i in range(12):  # twelve marks: the hand's progress through one doubling
             a = math.radians(i * 30)
-            p.setPen(QPen(QColor("#444444"), max(1.5, r / (22 if i % 3 == 0 else 45))))
+            p.setPen(QPen(QColor(c.ink), max(1.5, r / (22 if i % 3 == 0 else 45))))
             p.drawLine(
                 QPointF(0.82 * r * math.sin(a), -0.82 * r * math.cos(a)),
                 QPointF(0.94 * r * math.sin(a), -0.94 * r * math.cos(a)),
             )
-        colour = OKABE_ITO["vermillion"] if self.stopped else OKABE_ITO["blue"]
+        colour = c.alert if self.stopped else c.hand
         p.setPen(
             QPen(QColor(colour), max(4.0, r / 12), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         )
         a = math.radians(self.angle % 360.0)
         p.drawLine(QPointF(0, 0), QPointF(0.75 * r * math.sin(a), -0.75 * r * math.cos(a)))
-        p.setBrush(QColor("#222222"))
+        p.setBrush(QColor(c.ink))
         p.drawEllipse(QPointF(0, 0), r / 14, r / 14)
         if self.stopped:
-            p.setPen(QColor(OKABE_ITO["vermillion"]))
-            p.setFont(self.theme.font(1.1, bold=True))
-            p.drawText(QRectF(-r, r * 0.2, 2 * r, r * 0.5), Qt.AlignmentFlag.AlignCenter, "STOPPED")
+            self._paint_badge(p, r)
         p.end()
+
+    def badge_rect(self) -> QRectF:
+        """Where "STOPPED" is drawn, in widget coordinates (for layout checks)."""
+        r = (min(self.width(), self.height()) - 8) / 2
+        font = self.badge_font(r)
+        m = QFontMetricsF(font)
+        w, h = m.horizontalAdvance(BADGE) + m.height() * 0.6, m.height() * 1.2
+        return QRectF(self.width() / 2 - w / 2, self.height() / 2 + 0.3 * r, w, h)
+
+    def badge_font(self, r: float) -> QFont:
+        """The badge's font: the theme's size, shrunk to stay inside the dial."""
+        return fitted_font(self.theme.font(1.1, bold=True), (BADGE,), 1.2 * r, 0.1)
+
+    def _paint_badge(self, p: QPainter, r: float) -> None:
+        """'STOPPED' on an opaque plate drawn after the hand, so the hand never covers it."""
+        box = self.badge_rect().translated(-self.width() / 2, -self.height() / 2)
+        p.setPen(QPen(QColor(self.colours.alert), max(1.5, r / 45)))
+        p.setBrush(QColor(self.colours.background))
+        p.drawRoundedRect(box, box.height() / 4, box.height() / 4)
+        p.setFont(self.badge_font(r))
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, BADGE)
+
+
+BADGE = "STOPPED"
 
 
 def multiplier_text(multiplier: float, paused: bool, near_limit: bool) -> str:
@@ -90,45 +155,84 @@ def multiplier_text(multiplier: float, paused: bool, near_limit: bool) -> str:
     which "a 0.3x speed-up" would hide: say so, and why.
     """
     if multiplier >= 1.0 or not math.isfinite(multiplier):
-        return f"AI research speed-up: {multiplier:.1f}x"
+        digits = ",.0f" if multiplier >= 1000 else ".1f"
+        return f"AI research speed-up: {multiplier:{digits}}x"
     why = ""
     if paused:
-        why = " (development pause)"
+        why = "\n(development pause)"
     elif near_limit:
-        why = " (near its limit)"
-    return f"Software progress: {multiplier:.1f}x historical pace{why}"
+        why = "\n(near its limit)"
+    return f"Software progress: {multiplier:.1f}x\nhistorical pace{why}"
 
 
 class RsiClock(QWidget):
-    """The dial with its title, the doubling time and the progress multiplier beside it."""
+    """The dial with its title, the doubling time and the progress multiplier below it.
 
-    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+    Each readout has explicit line breaks (a number never wraps away from its unit), a
+    font fitted to the clock's width (:data:`WIDEST`) and, with ``fixed_lines`` (the
+    stage), a fixed height of its most lines (:data:`LINES`), so the dial does not jump
+    when a text changes; a docked clock in the window lets its labels take their text's
+    height instead, so a short dock still shows every line.
+    """
+
+    def __init__(
+        self, theme: Theme, parent: QWidget | None = None, fixed_lines: bool = False
+    ) -> None:
         super().__init__(parent)
         self.theme = theme
-        self.title = QLabel("RSI clock: one turn per capability doubling")
-        self.title.setWordWrap(True)
+        self.fixed_lines = fixed_lines
+        self.colours = LIGHT
+        self.title = QLabel("RSI clock: one turn\nper capability doubling")
         self.face = ClockFace(theme)
         self.doubling = QLabel()
         self.multiplier = QLabel()
         self.status = QLabel()
-        for label in (self.title, self.doubling, self.multiplier, self.status):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setWordWrap(True)
+        self.readouts = {
+            "title": self.title,
+            "doubling": self.doubling,
+            "multiplier": self.multiplier,
+            "status": self.status,
+        }
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.face, 1)
-        layout.addWidget(self.doubling)
-        layout.addWidget(self.multiplier)
-        layout.addWidget(self.status)
+        for label in self.readouts.values():
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            if label is not self.title:
+                layout.addWidget(label)
+        self._status_alert = False
+        self.apply_theme()
+
+    def set_colours(self, colours: ClockColours) -> None:
+        self.colours = colours
+        self.face.colours = colours
+        self.face.update()
         self.apply_theme()
 
     def apply_theme(self) -> None:
-        self.title.setFont(self.theme.font(0.9, bold=True))
-        self.doubling.setFont(self.theme.font(1.15, bold=True))
-        self.multiplier.setFont(self.theme.font(1.0))
-        self.status.setFont(self.theme.font(1.0, bold=True))
+        self._fit_fonts()
+        self._colour_status()
         self.face.updateGeometry()
+
+    def _fit_fonts(self) -> None:
+        width = 0.96 * (self.contentsRect().width() - 8)  # 4% for font hinting and rounding
+        for key, label in self.readouts.items():
+            relative, bold = SIZES[key]
+            font = fitted_font(self.theme.font(relative, bold), WIDEST[key], width, MIN_FONT)
+            label.setFont(font)
+            if self.fixed_lines:
+                label.setFixedHeight(int(LINES[key] * QFontMetricsF(font).lineSpacing() + 4))
+            if label is not self.status:
+                label.setStyleSheet(f"color: {self.colours.text};")
+
+    def _colour_status(self) -> None:
+        colour = self.colours.alert if self._status_alert else self.colours.text
+        self.status.setStyleSheet(f"color: {colour};")
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._fit_fonts()
 
     def show_snapshot(self, snap: Snapshot) -> None:
         h, m = snap.history, snap.view_month
@@ -160,15 +264,15 @@ class RsiClock(QWidget):
         self.doubling.setText(doubling_text(doubling_months))
         self.multiplier.setText(multiplier_text(multiplier, paused, near_limit))
         if stopped and training:  # the leader stopped, but the race goes on
-            verb = "keeps" if len(training) == 1 else "keep"
-            self.status.setText(f"{' and '.join(training)} {verb} training")
-            self.status.setStyleSheet(f"color: {OKABE_ITO['vermillion']}")
+            one = len(training) == 1  # "Lab C keeps training"; two labs: two lines
+            verb, sep = ("keeps", " ") if one else ("keep", "\n")
+            self.status.setText(f"{' and '.join(training)}{sep}{verb} training")
         elif stopped:
-            self.status.setText("Stopped: development pause")
-            self.status.setStyleSheet(f"color: {OKABE_ITO['vermillion']}")
+            self.status.setText("Stopped:\ndevelopment pause")
         elif paused:
-            self.status.setText("Development pause on (not every lab complies)")
-            self.status.setStyleSheet(f"color: {OKABE_ITO['vermillion']}")
+            self.status.setText("Development pause on\n(not every lab complies)")
         else:
             self.status.setText("Running")
-            self.status.setStyleSheet("color: #333333")
+        if paused != self._status_alert:
+            self._status_alert = paused
+            self._colour_status()

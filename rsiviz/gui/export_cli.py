@@ -2,9 +2,15 @@
 
     rsiviz export [--preset NAME | --scenario FILE | --story FILE|NAME] [--set NAME=VALUE]
                   [--pause START:MONTHS[:RELEASE]] [--years Y] [--until YEAR | --beat N]
-                  --format png|svg|csv|mp4|gif --out FILE
+                  --format png|svg|csv|mp4|gif|pdf --out FILE
                   [--width PX] [--height PX] [--fps N] [--duration S] [--hold S]
-                  [--theme projector|dark]
+                  [--theme projector|dark] [--page a4|letter]
+
+Pictures and videos show the whole stage (caption, year, plots, legend, RSI clock) with a
+footer: "Conditional on assumptions, not a forecast", the version and the story. ``pdf``
+writes the whole story as a handout, one page per beat with its caption and notes. The CSV
+has the columns of ``rsiviz run`` and, with a development pause, the run without it
+(columns prefixed ``without_development_pause_``).
 
 Needs Qt to render, so it lives in ``rsiviz.gui``; the CLI reaches it lazily. Bad options
 and an output folder that does not exist or is not writable exit 2 with one line on
@@ -54,12 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--beat", type=int, metavar="N", help="a story's beat N (1 = the first)")
     p.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
     p.add_argument("--out", required=True, metavar="FILE")
-    p.add_argument("--width", type=int, help="pixels (png 3840, svg/mp4 1920, gif 960)")
+    p.add_argument("--width", type=int, help="pixels (png 3840, svg/mp4 1920, gif 960, pdf 1600)")
     p.add_argument("--height", type=int, help="pixels (default: 16:9)")
     p.add_argument("--fps", type=float, default=30.0, help="video frames per second")
     p.add_argument("--duration", type=float, help="video length in seconds (default: natural)")
     p.add_argument("--hold", type=float, default=2.5, help="seconds each story caption holds")
     p.add_argument("--theme", choices=("projector", "dark"), default="projector")
+    p.add_argument("--page", choices=("a4", "letter"), default="a4", help="pdf page (landscape)")
     return p
 
 
@@ -119,8 +126,7 @@ def _export(story: Story, beat: int, fmt: str, args: argparse.Namespace) -> int:
     from rsiviz.gui import exporters
 
     if fmt == "csv":
-        history, labs = exporters.story_history(story, beat)
-        exporters.export_csv(history, labs, args.out)
+        exporters.export_story_csv(story, beat, args.out)
         return 0
     if not (
         os.environ.get("DISPLAY")
@@ -136,7 +142,11 @@ def _export(story: Story, beat: int, fmt: str, args: argparse.Namespace) -> int:
     if fmt == "png":
         exporters.export_png(story, beat, args.out, width, args.height, args.theme)
     elif fmt == "svg":
-        exporters.export_svg_file(story, beat, args.out, width, args.theme)
+        exporters.export_svg_file(story, beat, args.out, width, args.theme, args.height)
+    elif fmt == "pdf":
+        from rsiviz.gui.handout import export_pdf
+
+        export_pdf(story, args.out, width, args.theme, args.page)
     else:
         return _video(story, beat, fmt, width, args)
     return 0
@@ -174,10 +184,17 @@ def _video(story: Story, beat: int, fmt: str, width: int, args: argparse.Namespa
     loop = QEventLoop()
     tty = sys.stderr.isatty()
 
+    shown = [-1]
+
     def on_progress(done: int, total: int) -> None:
         if tty:
             bar = "#" * int(30 * done / max(total, 1))
             print(f"\r[{bar:<30}] {done}/{total} frames", end="", file=sys.stderr)
+            return
+        tenth = 10 * done // max(total, 1)  # a log or a pipe: a line every 10%
+        if tenth != shown[0]:
+            shown[0] = tenth
+            print(f"rsiviz export: {done}/{total} frames ({10 * tenth}%)", file=sys.stderr)
 
     def on_finished(ok: bool, message: str) -> None:
         result.append((ok, message))

@@ -47,8 +47,7 @@ def export_to(window: Any, path: str, fmt: str | None = None) -> Any:
         raise ExportError(f"{path}: unknown format (use {', '.join(FILTERS)})")
     story, beat = current_view(window)
     if fmt == "csv":
-        history, labs = exporters.story_history(story, beat)
-        exporters.export_csv(history, labs, path)
+        exporters.export_story_csv(story, beat, path)
     elif fmt == "png":
         exporters.export_png(story, beat, path)
     elif fmt == "svg":

@@ -7,25 +7,26 @@ upscaled), so they look like the presenter view, only sharper.
 
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
+from rsiviz import __version__
+from rsiviz.cli.output import OutputError, table_csv, write_text
 from rsiviz.core.beats import run_state
 from rsiviz.core.history import History
 from rsiviz.core.story import Story
 from rsiviz.gui.controller import Controller
 from rsiviz.gui.stage import Stage
 from rsiviz.gui.story_player import StoryPlayer
-from rsiviz.gui.svg_fix import export_svg
+from rsiviz.gui.svg_fix import pixel_sized
 
-FORMATS = ("png", "svg", "csv", "mp4", "gif")
-DEFAULT_WIDTH = {"png": 3840, "svg": 1920, "mp4": 1920, "gif": 960}
+FORMATS = ("png", "svg", "csv", "mp4", "gif", "pdf")
+DEFAULT_WIDTH = {"png": 3840, "svg": 1920, "mp4": 1920, "gif": 960, "pdf": 1600}
 ASPECT = 9 / 16
 
 
@@ -51,16 +52,24 @@ class OffscreenStage:
         stage = Stage(ctl, theme)
         player.beat_changed.connect(stage.show_beat)
         stage.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-        stage.resize(width, height)
-        stage.scale_to_width(width)
+        stage.resize(*layout_size(width, height))
+        stage.scale_to_width(stage.width())
         stage.show()
+        stage.set_footer(footer_text(story))
         player.load(story)
-        QApplication.processEvents()
+        settle()
         return cls(ctl, player, stage, (width, height))
 
     def show_beat(self, index: int) -> None:
         self.player.go_to(index)
-        QApplication.processEvents()
+        settle()
+
+    def resize(self, width: int, height: int) -> None:
+        """Lay the same stage out at another size (fonts and lines in proportion)."""
+        self.size = (width, height)
+        self.stage.resize(*layout_size(width, height))
+        self.stage.scale_to_width(self.stage.width())
+        settle()
 
     def image(self) -> QImage:
         """The stage as an RGB image of exactly the requested size.
@@ -82,10 +91,51 @@ class OffscreenStage:
             image = image.convertToFormat(QImage.Format.Format_RGB888)
         return image
 
+    def write_svg(self, path: str | Path, title: str = "") -> None:
+        """The whole stage as SVG at its size in pixels: vector curves, text as text."""
+        from PySide6.QtCore import QPoint, QRect, QSize
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        w, h = self.stage.width(), self.stage.height()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(QSize(w, h))
+        generator.setViewBox(QRect(0, 0, w, h))
+        generator.setTitle(title)
+        generator.setDescription(self.stage.footer.text())
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise ExportError(f"could not write the SVG to {path}")
+        try:
+            painter.fillRect(0, 0, w, h, QColor(self.stage.colours.background))
+            self.stage.render(painter, QPoint(0, 0))
+        finally:
+            painter.end()
+        pixel_sized(Path(path), *self.size)  # a small SVG: the stage's layout, scaled
+
     def close(self) -> None:
         self.player._stop()
         self.stage.close()
         self.stage.deleteLater()
+
+
+MIN_LAYOUT_WIDTH = 960  # below this the stage is laid out larger and scaled down
+
+
+def layout_size(width: int, height: int) -> tuple[int, int]:
+    """The size to lay the stage out at for a ``width`` x ``height`` picture: itself, or
+    (tiny GIFs) the same shape at MIN_LAYOUT_WIDTH, so the plots keep room to draw."""
+    if width >= MIN_LAYOUT_WIDTH:
+        return width, height
+    return MIN_LAYOUT_WIDTH, max(1, round(height * MIN_LAYOUT_WIDTH / width))
+
+
+def settle(turns: int = 3) -> None:
+    """Let Qt finish laying out: a graphics layout resized in one event-loop turn posts
+    the layout of its items (legend rows, axis titles) to the next."""
+    for _ in range(turns):
+        QApplication.processEvents()
 
 
 def even_size(width: int, height: int | None = None) -> tuple[int, int]:
@@ -125,45 +175,77 @@ def export_png(
 
 
 def export_svg_file(
-    story: Story, beat: int, path: str | Path, width: int = 1920, theme: str = "projector"
+    story: Story,
+    beat: int,
+    path: str | Path,
+    width: int = 1920,
+    theme: str = "projector",
+    height: int | None = None,
 ) -> None:
-    """Write the two plots at ``beat`` as SVG (vector curves, text as text)."""
-    off = OffscreenStage.create(story, width, round(width * ASPECT), theme)
+    """Write the stage at ``beat`` (caption, year, plots, clock, footer) as SVG."""
+    off = OffscreenStage.create(story, width, height or round(width * ASPECT), theme)
     try:
         off.show_beat(beat)
-        export_svg(off.stage.plots.scene(), str(path))
+        off.write_svg(path, story.title)
     except OSError as exc:
         raise ExportError(f"could not write the SVG to {path}: {exc}") from None
     finally:
         off.close()
 
 
-def history_rows(history: History, lab_names: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
-    """The columns of ``rsiviz run`` (History.columns) as text, written the same way:
-    shortest round-trip floats, blank for non-finite values."""
-    cols = history.columns(0, lab_names)
-    names = list(cols)
-    rows = []
-    for i in range(history.length):
-        row = []
-        for name in names:
-            value = float(cols[name][i])
-            row.append(repr(value) if math.isfinite(value) else "")
-        rows.append(row)
-    return names, rows
+def footer_text(story: Story) -> str:
+    """What every exported picture says under the chart."""
+    return f"Conditional on assumptions, not a forecast  |  rsiviz {__version__}  |  {story.title}"
 
 
-def export_csv(history: History, lab_names: tuple[str, ...], path: str | Path) -> int:
-    """Write the run month by month; returns the number of data rows."""
-    names, rows = history_rows(history, lab_names)
+COUNTERFACTUAL_PREFIX = "without_development_pause_"  # CSV columns of the run without it
+
+
+def csv_columns(
+    history: History, lab_names: tuple[str, ...], counterfactual: History | None = None
+) -> dict[str, np.ndarray]:
+    """The columns of ``rsiviz run`` (History.columns), then, when there is a development
+    pause, the same quantities of the run without it, prefixed ``without_development_pause_``
+    (its year column is the same and is left out)."""
+    columns: dict[str, np.ndarray] = dict(history.columns(0, lab_names))
+    if counterfactual is not None:
+        n = history.length
+        for name, values in counterfactual.columns(0, lab_names).items():
+            if name != "year":
+                padded = np.full(n, np.nan)
+                padded[: min(n, len(values))] = values[:n]
+                columns[COUNTERFACTUAL_PREFIX + name] = padded
+    return columns
+
+
+def export_csv(
+    history: History,
+    lab_names: tuple[str, ...],
+    path: str | Path,
+    counterfactual: History | None = None,
+) -> int:
+    """Write the run month by month (the CLI's writer); returns the number of data rows."""
     try:
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(names)
-            writer.writerows(rows)
-    except OSError as exc:
+        write_text(table_csv(csv_columns(history, lab_names, counterfactual)), str(path))
+    except OutputError as exc:
         raise ExportError(f"could not write the CSV to {path}: {exc}") from None
-    return len(rows)
+    return history.length
+
+
+def export_story_csv(story: Story, beat: int, path: str | Path) -> int:
+    """The run at ``beat`` and, when a development pause is on, the run without it."""
+    history, labs = story_history(story, beat)
+    return export_csv(history, labs, path, story_counterfactual(story, beat))
+
+
+def story_counterfactual(story: Story, beat: int) -> History | None:
+    """The run without the beat's development pauses, as far as the beat (None: none)."""
+    state = story.states()[beat]
+    if not state.pauses:
+        return None
+    sim = story.scenario.simulation()
+    sim.step(state.month)
+    return sim.history
 
 
 def story_history(story: Story, beat: int) -> tuple[History, tuple[str, ...]]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetricsF
 
-from rsiviz.gui.theme import PAUSE_FILL, Theme
+from rsiviz.gui.theme import ALERT_TEXT, BACKGROUND, PAUSE_FILL, Theme
 from rsiviz.gui.units import tick_label, tick_values
 
 MAX_SPANS = 4
@@ -25,8 +26,16 @@ class UnitAxis(pg.AxisItem):
         self.unit = unit
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
-        max_ticks = max(3, int(size / 45))
-        return [(1.0, tick_values(self.unit, minVal, maxVal, max_ticks))]
+        # Room for 2.2 labels per tick: at 3840x2160 the labels are twice as tall.
+        max_ticks = max(3, int(size / max(45.0, 2.2 * self._text_height())))
+        values = tick_values(self.unit, minVal, maxVal, max_ticks)
+        # Half a label from either end: the labels of two stacked plots never touch.
+        margin = (maxVal - minVal) * 0.6 * self._text_height() / max(size, 1.0)
+        return [(1.0, [v for v in values if minVal + margin <= v <= maxVal - margin])]
+
+    def _text_height(self) -> float:
+        font = self.style.get("tickFont")
+        return float(QFontMetricsF(font).height()) if font is not None else 16.0
 
     def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:
         return [tick_label(self.unit, v) for v in values]
@@ -52,9 +61,15 @@ def make_curve(plot: pg.PlotItem, **kw: object) -> pg.PlotCurveItem:
 
 
 class SpanMarks:
-    """A fixed pool of shaded regions and end lines marking development pauses."""
+    """A fixed pool of shaded regions and end lines marking development pauses.
+
+    End labels ("development pause ends") sit right of their line (left of it near the
+    plot's right edge) on an opaque backing, so curves never run through them; two ends
+    at the same place print once, and ends closer than a label's width stack in rows.
+    """
 
     def __init__(self, plot: pg.PlotItem, label_ends: bool) -> None:
+        self.plot = plot
         self._shown: list[tuple[float, float, bool]] | None = None
         self.regions = [
             pg.LinearRegionItem(movable=False, brush=PAUSE_FILL, pen=pg.mkPen(None))
@@ -65,7 +80,7 @@ class SpanMarks:
                 angle=90,
                 movable=False,
                 label="development pause ends" if label_ends else None,
-                labelOpts={"position": 0.93, "color": "#D55E00"},
+                labelOpts={"position": 0.97, "color": ALERT_TEXT, "fill": BACKGROUND},
             )
             for _ in range(MAX_SPANS)
         ]
@@ -73,6 +88,11 @@ class SpanMarks:
             item.setZValue(-20)
             item.hide()
             plot.addItem(item, ignoreBounds=True)
+        for end in self.ends:
+            end.setZValue(5)  # its label (a child) is drawn over the curves, on its backing
+
+    def labels(self) -> list[pg.InfLineLabel]:
+        return [end.label for end in self.ends if getattr(end, "label", None) is not None]
 
     def show(self, marks: list[tuple[float, float, bool]]) -> None:
         if marks == self._shown:
@@ -88,13 +108,49 @@ class SpanMarks:
             else:
                 region.hide()
                 end.hide()
+        self.place_labels()
+
+    def place_labels(self) -> None:
+        """Rows for the end labels so that no two overlap (see the class docstring)."""
+        view = self.plot.getViewBox()
+        (x0, x1), _ = view.viewRange()
+        px = (x1 - x0) / max(view.width(), 1.0)  # data units per pixel
+        rows: list[float] = []  # right edge (data x) of the last label in each row
+        last: float | None = None
+        for end in sorted((e for e in self.ends if e.isVisible()), key=lambda e: e.value()):
+            label = getattr(end, "label", None)
+            if label is None:
+                continue
+            x = float(end.value())
+            label.setVisible(last is None or abs(x - last) > 2 * px)  # same place: once
+            if not label.isVisible():
+                continue
+            last = x
+            box = label.textItem.boundingRect()
+            width = box.width() * px
+            left_of_line = x + width > x1  # would run off the plot's right edge
+            lo, hi = (x - width, x) if left_of_line else (x, x + width)
+            row = next((r for r, right in enumerate(rows) if right < lo), len(rows))
+            rows[row : row + 1] = [hi]
+            label.anchors = [(1.0 if left_of_line else 0.0, 0.0)] * 2
+            label.orthoPos = 1.0 - (0.02 * view.height() + row * box.height()) / max(
+                view.height(), 1.0
+            )
+            label.updatePosition()
 
     def restyle(self, theme: Theme, font_size: float) -> None:
         for end in self.ends:
             end.setPen(theme.pen("pause", 0.8))
-            label = getattr(end, "label", None)
-            if label is not None:
-                label.setFont(theme.font(0.85, bold=True))
+        for label in self.labels():
+            label.setFont(theme.font(0.85, bold=True))
+        self.place_labels()
+
+    def set_colours(self, text: str, backing: str) -> None:
+        """Label text and its opaque backing (the plot's background)."""
+        for label in self.labels():
+            label.setColor(text)
+            label.fill = pg.mkBrush(backing)
+            label.update()
 
 
 class GridLines:
@@ -127,3 +183,22 @@ class GridLines:
         pen = pg.mkPen(200, 200, 200, width=max(1.0, theme.line_width(0.3)))
         for line in self.lines:
             line.setPen(pen)
+
+
+def fit_title(plot: pg.PlotItem, title: str, point_size: float, colour: str) -> None:
+    """``plot``'s left-axis title no longer than the plot is high, so the titles of two
+    stacked plots never overlap: shrunk a little, else shortened
+    (``Capability (effective compute)`` -> ``Capability``)."""
+    axis = plot.getAxis("left")
+    room = 0.96 * plot.getViewBox().height()
+    tries = [(title, f) for f in (1.0, 0.9, 0.8)] + [(short_title(title), 0.8)]
+    for text, factor in tries:
+        axis.setLabel(text, **{"font-size": f"{point_size * factor:.1f}pt", "color": colour})
+        if axis.label.boundingRect().width() <= room:
+            break
+    axis.resizeEvent(None)  # pyqtgraph centres the title only when the axis resizes
+
+
+def short_title(title: str) -> str:
+    """'Capability (effective compute)' -> 'Capability'; 'Gap over oversight' -> 'Gap'."""
+    return title.split(" (")[0].split(" over ")[0]

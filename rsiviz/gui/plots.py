@@ -14,9 +14,17 @@ import pyqtgraph as pg
 
 from rsiviz.core.history import History
 from rsiviz.core.viewstate import Band, Run, Snapshot
+from rsiviz.gui.legend import RowLegend
 from rsiviz.gui.overlays import BandOverlays, RunOverlays
 from rsiviz.gui.overlays import _set as set_curve
-from rsiviz.gui.plot_items import GridLines, SpanMarks, UnitAxis, YearAxis, make_curve
+from rsiviz.gui.plot_items import (
+    GridLines,
+    SpanMarks,
+    UnitAxis,
+    YearAxis,
+    fit_title,
+    make_curve,
+)
 from rsiviz.gui.theme import OVERHANG_FILL, Theme
 from rsiviz.gui.units import (
     AXIS_TITLES,
@@ -65,6 +73,9 @@ class Plots(pg.GraphicsLayoutWidget):
         self._make_bottom_items()
         self.run_overlays = RunOverlays(self.top, self.bottom, theme)
         self.band_overlays = BandOverlays(theme)
+        self.title_colour = "#111111"  # the stage sets its theme's
+        for plot in (self.top, self.bottom):  # titles fit the laid-out plots
+            plot.getViewBox().sigResized.connect(self.fit_axis_titles)
         self.apply_theme()
 
     # -- construction -----------------------------------------------------------------
@@ -81,8 +92,7 @@ class Plots(pg.GraphicsLayoutWidget):
         self.oversight = make_curve(top)
         self.labs = [make_curve(top) for _ in range(MAX_LABS)]
         self.top_spans = SpanMarks(top, label_ends=True)
-        # Bottom right: the curves rise to the upper left of it, so it hides nothing.
-        self.legend = top.addLegend(offset=(-10, -10))
+        self.legend = RowLegend(top)  # a row above the data: it hides no curve
         # Shown over empty axes before anything has run (the window sets the words).
         self.start_hint = ""
         self.hint = pg.TextItem(anchor=(0.5, 0.5), color="#333333")
@@ -140,13 +150,22 @@ class Plots(pg.GraphicsLayoutWidget):
             line.setPen(t.pen("milestone", 0.6))
             line.label.setFont(t.font(0.8))
             line.label.setColor("#444444")
+            line.label.fill = pg.mkBrush("#ffffff")  # curves pass behind it, not through it
+            line.setZValue(5)
         for marks in (self.top_spans, self.bottom_spans):
             marks.restyle(t, t.point_size())
         for grid in self.grids:
             grid.restyle(t)
         self.run_overlays.restyle()
         self._style_axes()
+        self.fit_axis_titles()
         self._rebuild_legend()
+
+    def fit_axis_titles(self) -> None:
+        """Left-axis titles that fit their plots' heights (they overlapped when short)."""
+        titles = (AXIS_TITLES[self.unit], LOWER_MODES[self.lower_mode])
+        for plot, title in zip((self.top, self.bottom), titles, strict=True):
+            fit_title(plot, title, self.theme.point_size(1.05), self.title_colour)
 
     def _style_axes(self) -> None:
         t = self.theme
@@ -184,14 +203,18 @@ class Plots(pg.GraphicsLayoutWidget):
         self.legend.clear()
         self.legend.setLabelTextSize(f"{self.theme.point_size(0.9):.0f}pt")
         self.legend.setLabelTextColor("#111111")
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        self.legend.setBrush(pg.mkBrush(255, 255, 255))
         items = list(self._legend_items)
         snap = self.snapshot
         if snap is None or snap.counterfactual is None:
             items = [it for it in items if it[0] is not self.cf_cap]
         if snap is None or snap.ghost is None:
             items = [it for it in items if it[0] is not self.ghost_cap]
-        if self.snapshot is not None and len(self.snapshot.lab_names) > 1:
+        labs = () if snap is None or len(snap.lab_names) < 2 else snap.lab_names
+        reserve = [name for _, name in self._legend_items]
+        reserve[1:1] = labs  # the order the entries are shown in
+        self.legend.reserve = reserve
+        if labs:
             items[1:1] = [(c, n) for c, n in zip(self.labs, self.snapshot.lab_names, strict=False)]
         if self.unit == "multiplier":
             items = [it for it in items if it[0] not in (self.potential, self.oversight)]

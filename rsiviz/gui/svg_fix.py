@@ -17,6 +17,7 @@ import contextlib
 import importlib
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from xml.dom import minidom
 
@@ -99,3 +100,14 @@ def export_svg(scene_or_item: Any, path: str, width: int | None = None) -> None:
     if width is not None:
         exporter.params["width"] = int(width)
     exporter.export(path)
+
+
+def pixel_sized(path: Path, width: int, height: int) -> None:
+    """Qt's SVG generator gives the root element a size in millimetres; a slide wants
+    pixels (``width="1920"``), as the user asked for."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("<svg")
+    root, close, body = rest.partition(">")
+    root = re.sub(r'\swidth="[^"]*"', f' width="{width}"', root, count=1)
+    root = re.sub(r'\sheight="[^"]*"', f' height="{height}"', root, count=1)
+    path.write_text(head + sep + root + close + body, encoding="utf-8")

@@ -51,6 +51,10 @@ OVERHANG_FILL = QColor(0, 114, 178, 55)  # blue, translucent
 PAUSE_FILL = QColor("#f8e3d6")
 BACKGROUND = "#ffffff"
 FOREGROUND = "#111111"
+# Warning text (development pause labels, "STOPPED"): vermillion darkened until it reads
+# at >= 4.5:1 on white and on PAUSE_FILL (#D55E00 itself is only 3.9:1 on white).
+ALERT_TEXT = "#A84400"
+TEXT_CONTRAST = 4.5  # WCAG AA for normal-size text
 
 BASE_POINT_SIZE = 13.0  # readable from the back of a room at 1920x1080
 BASE_LINE_WIDTH = 3.0  # logical pixels, before ui scale and devicePixelRatio
@@ -101,3 +105,33 @@ class Theme:
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         pen.setCosmetic(True)
         return pen
+
+
+def relative_luminance(colour: str | QColor) -> float:
+    """WCAG 2 relative luminance of an opaque colour (0 black .. 1 white)."""
+    c = QColor(colour)
+
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in (c.redF(), c.greenF(), c.blueF()))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str | QColor, b: str | QColor) -> float:
+    """WCAG contrast ratio of two colours, 1 .. 21 (text needs >= 4.5)."""
+    hi, lo = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def blend(colour: str | QColor, background: str | QColor, amount: float) -> QColor:
+    """``colour`` mixed ``amount`` (0..1) of the way towards ``background``, opaque.
+
+    Fading by alpha would let a curve vanish into a dark background; a blend keeps it a
+    known, opaque colour whose contrast can be checked.
+    """
+    c, bg = QColor(colour), QColor(background)
+    mix = [
+        round(x + (y - x) * amount) for x, y in zip(c.getRgb()[:3], bg.getRgb()[:3], strict=True)
+    ]
+    return QColor(*mix)

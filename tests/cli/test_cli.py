@@ -53,7 +53,7 @@ def test_set_and_pause_change_the_run() -> None:
             "run", "--years", "4", "--pause", "2027:12:gradual", "--set", "software_returns=2"
         ).stdout
     )
-    assert paused[12]["paused"] == "1.0" and base[12]["paused"] == "0.0"
+    assert paused[12]["paused"] == "1" and base[12]["paused"] == "0"
     assert paused[18]["capability"] == paused[14]["capability"]
 
 

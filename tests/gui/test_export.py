@@ -4,12 +4,14 @@ thread (counted by events, never by wall time)."""
 from __future__ import annotations
 
 import csv
+import os
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import QTimer
 
@@ -248,7 +250,8 @@ def test_window_export_keeps_live_pauses(window, tmp_path: Path) -> None:
     with open(tmp_path / "w.csv", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert len(rows) - 1 == ctl.sim.month + 1
-    assert rows[-1][COLUMNS.index("paused")] == "1.0"
+    assert rows[-1][COLUMNS.index("paused")] == "1"
+    assert "without_development_pause_capability" in rows[0]  # the run without it, too
 
 
 def test_file_export_menu_video_with_progress(window, qtbot, tmp_path: Path, monkeypatch) -> None:
@@ -270,3 +273,111 @@ def test_file_export_menu_video_with_progress(window, qtbot, tmp_path: Path, mon
     assert out.exists()
     assert "Wrote" in window.banner.text()
     qtbot.waitUntil(lambda: not indicator.isVisible())
+
+
+FOOTER = "Conditional on assumptions, not a forecast"
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (3840, 2160)])
+def test_png_shows_the_whole_stage_with_a_footer(qapp, tmp_path: Path, size) -> None:
+    """The exported slide is the stage: caption, clock, legend and the footer, all inside
+    the picture and none on top of another (the layout audit of the layout tests)."""
+    from rsiviz import __version__
+    from rsiviz.gui.layout_audit import problems, texts
+
+    story = find_story("race_defection")
+    off = exporters.OffscreenStage.create(story, *size)
+    try:
+        off.show_beat(3)
+        stage = off.stage
+        assert stage.footer.isVisible()
+        assert FOOTER in stage.footer.text() and __version__ in stage.footer.text()
+        assert story.title in stage.footer.text()
+        assert problems(stage) == []
+        shown = {t.name for t in texts(stage)}
+        assert {"caption", "year", "clock status", "clock doubling", "footer"} <= shown
+    finally:
+        off.close()
+    out = tmp_path / "beat4.png"
+    w, h = size
+    args = ["--story", "race_defection", "--beat", "4", "--width", str(w), "--height", str(h)]
+    assert export_main([*args, "--out", str(out)]) == 0
+    with Image.open(out) as img:
+        assert img.size == size
+
+
+def test_svg_is_the_whole_slide_at_the_requested_size(qapp, tmp_path: Path) -> None:
+    out = tmp_path / "slide.svg"
+    assert export_main(["--story", "race_defection", "--beat", "4", "--out", str(out)]) == 0
+    root = ET.parse(out).getroot()
+    assert (root.get("width"), root.get("height")) == ("1920", "1080")  # as export -h says
+    texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    state = find_story("race_defection").states()[3]
+    for expected in (FOOTER, state.caption, f"{state.year:.1f}", "RSI clock", "Capability"):
+        assert expected in texts, expected
+    out2 = tmp_path / "small.svg"
+    args = ["--width", "1024", "--height", "768", "--out", str(out2)]
+    assert export_main(["--story", "rsi_clock", "--beat", "2", *args]) == 0
+    root = ET.parse(out2).getroot()
+    assert (root.get("width"), root.get("height")) == ("1024", "768")
+
+
+def test_csv_has_the_counterfactual_at_six_digits(tmp_path: Path) -> None:
+    out = tmp_path / "beat4.csv"
+    assert export_main(["--story", "race_defection", "--beat", "4", "--out", str(out)]) == 0
+    with open(out, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    assert header[: len(COLUMNS)] == list(COLUMNS)
+    cf = [h for h in header if h.startswith(exporters.COUNTERFACTUAL_PREFIX)]
+    assert f"{exporters.COUNTERFACTUAL_PREFIX}capability" in cf
+    assert f"{exporters.COUNTERFACTUAL_PREFIX}lab_c_capability" in cf
+    last = dict(zip(header, rows[-1], strict=True))
+    assert float(last["paused"]) == 1.0
+    assert float(last[f"{exporters.COUNTERFACTUAL_PREFIX}capability"]) > float(last["capability"])
+    for row in rows[1:]:
+        for name, cell in zip(header, row, strict=True):
+            digits = re.sub(r"[^0-9]", "", cell.split("e")[0]).lstrip("0")
+            assert len(digits) <= 6, f"{name} = {cell}"
+
+
+def test_number_format() -> None:
+    from rsiviz.cli.output import number
+
+    assert number(0.1 + 0.2) == "0.3"
+    assert number(2026 + 1 / 12) == "2026.08"  # a month still tells from the next
+    assert number(1.23456789e12) == "1.23457e+12"
+    assert number(float("inf")) == "" and number(float("nan")) == ""
+    assert number(-0.0) == "0"
+
+
+def test_pdf_handout_has_a_page_per_beat(qapp, tmp_path: Path) -> None:
+    out = tmp_path / "handout.pdf"
+    story = find_story("race_defection")
+    assert export_main(["--story", "race_defection", "--format", "pdf", "--out", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)
+    assert len(pages) == len(story.beats)
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", data)
+    assert boxes and all(float(w) > float(h) for w, h in boxes)  # landscape
+    letter = tmp_path / "letter.pdf"
+    args = ["--story", "rsi_clock", "--format", "pdf", "--page", "letter", "--out", str(letter)]
+    assert export_main(args) == 0
+    w, h = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", letter.read_bytes())[0]
+    assert (round(float(w)), round(float(h))) == (792, 612)
+
+
+def test_video_export_prints_progress_lines(tmp_path: Path) -> None:
+    out = tmp_path / "p.gif"
+    args = ["export", "--story", "rsi_clock", "--beat", "2", "--width", "160", "--fps", "4"]
+    result = subprocess.run(
+        [sys.executable, "-m", "rsiviz", *args, "--hold", "0.5", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "frames (" in line]
+    assert lines and lines[-1].endswith("(100%)") and len(lines) <= 11
