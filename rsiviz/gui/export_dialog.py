@@ -21,6 +21,7 @@ FILTERS = {
     "csv": "CSV data of the run (*.csv)",
     "mp4": "MP4 video, H.264 (*.mp4)",
     "gif": "GIF animation (*.gif)",
+    "pdf": "PDF handout, one page per beat (*.pdf)",
 }
 
 
@@ -52,6 +53,10 @@ def export_to(window: Any, path: str, fmt: str | None = None) -> Any:
         exporters.export_png(story, beat, path)
     elif fmt == "svg":
         exporters.export_svg_file(story, beat, path)
+    elif fmt == "pdf":
+        from rsiviz.gui.handout import export_pdf
+
+        export_pdf(story, path)
     else:
         from rsiviz.gui.video import VideoExport
 

@@ -36,11 +36,13 @@ CAPTION_LINES = 2  # the caption shrinks (down to the floor) until the longest f
 CAPTION_FLOOR = 1 / 30
 CLOCK_SHARE = 0.2  # of the stage's width, for the RSI clock and its readouts
 KEYS_HELP = (
-    ("PageDown  Right  Space", "next beat (finishes a beat that is playing)"),
-    ("PageUp  Left", "previous beat (exactly as it was)"),
+    ("PageDown  Right  Down  Space  Enter", "next beat (finishes a beat that is playing)"),
+    ("PageUp  Left  Up  Backspace", "previous beat (exactly as it was)"),
     ("Home", "back to the first beat"),
+    ("End", "the last beat"),
     ("B  .", "blank the screen (again: back)"),
     ("T", "projector / dark theme"),
+    ("N", "show / hide the beat counter (3/9)"),
     ("F1  ?", "show / hide this list"),
     ("Esc", "leave presenter mode"),
 )

@@ -58,3 +58,27 @@ def test_elapsed_text() -> None:
     assert elapsed_text(0) == "0:00"
     assert elapsed_text(61_500) == "1:01"
     assert elapsed_text(3_600_000) == "60:00"
+
+
+def test_f1_lists_every_stage_key() -> None:
+    from PySide6.QtGui import QKeySequence
+
+    from rsiviz.gui.presenter import KEYS
+    from rsiviz.gui.stage import KEYS_HELP
+
+    listed = " ".join(keys for keys, _ in KEYS_HELP).split()
+    names = {".": ".", "?": "?", "Return": "Enter"}
+    for key in KEYS:
+        name = QKeySequence(key).toString()
+        name = {"PgDown": "PageDown", "PgUp": "PageUp"}.get(name, name)
+        assert names.get(name, name) in listed, f"{name} is not in the F1 key list"
+
+
+def test_window_exports_the_story_as_a_pdf_handout(window, tmp_path) -> None:
+    from rsiviz.gui import export_dialog
+
+    window.load_story("rsi_clock")
+    out = tmp_path / "handout.pdf"
+    export_dialog.export_to(window, str(out), "pdf")
+    pages = out.read_bytes().count(b"/Type /Page\n") + out.read_bytes().count(b"/Type /Page ")
+    assert out.read_bytes().startswith(b"%PDF") and pages >= len(window.story.beats)
