@@ -1,0 +1,146 @@
+"""The uncertainty fan and sensitivity views, against a small context (no main window)."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from rsiviz.core import DevelopmentPause, Params
+from rsiviz.core.fan import QUANTITIES, WITH_PAUSE, WITHOUT_PAUSE, compute_fan
+from rsiviz.core.scenario import Scenario
+from rsiviz.core.sensitivity import compute_tornado
+
+SCENARIO = Scenario(params=Params(years=3.0), pauses=(DevelopmentPause.at(2027.0, months=9),))
+
+
+@pytest.fixture
+def ctx(qtbot):
+    from rsiviz.core.viewstate import ViewState
+    from rsiviz.gui.controller import Controller
+    from rsiviz.gui.jobs import Jobs
+    from rsiviz.gui.theme import Theme
+
+    focused: list[str] = []
+    messages: list[tuple[str, str]] = []
+    context = SimpleNamespace(
+        view_state=ViewState(),
+        controller=Controller(SCENARIO),
+        jobs=Jobs(),
+        theme=Theme(),
+        focus_param=focused.append,
+        show_message=lambda level, text: messages.append((level, text)),
+        focused=focused,
+        messages=messages,
+    )
+    yield context
+    context.jobs.cancel_all()
+    assert context.jobs.wait_idle(10.0)
+    context.controller.stop()
+
+
+def _fan_view(ctx, qtbot, members: int = 12):
+    from rsiviz.gui.views.fan import FanView
+
+    view = FanView(ctx)
+    qtbot.addWidget(view)
+    view.members.setValue(members)
+    view.job.request(force=True)  # the first request (N = 1,000) is superseded
+    assert ctx.jobs.wait_idle(60.0)
+    return view
+
+
+def test_the_fan_publishes_the_core_bands_for_the_live_scenario(ctx, qtbot) -> None:
+    view = _fan_view(ctx, qtbot)
+    expected = compute_fan(SCENARIO, view.table.distributions(), 12, SCENARIO.seed)
+    for variant in (WITH_PAUSE, WITHOUT_PAUSE):
+        for q in QUANTITIES:
+            band = ctx.view_state.bands[f"fan:{variant}:{q}"]
+            assert (band.quantity, band.members, band.seed) == (q, 12, SCENARIO.seed)
+            assert np.array_equal(band.years, expected.years)
+            for level, values in expected.bands[variant][q].items():
+                assert np.array_equal(band.levels[level], values)
+    median = view.plots.items[("top", WITH_PAUSE)].median.getData()[1]
+    assert np.array_equal(median, expected.bands[WITH_PAUSE]["capability"][50.0])
+    assert "of 12 runs, seed 0" in view.readouts.labels[("catch_up", WITH_PAUSE)].text()
+    assert "not a forecast" in view.caveat.text()
+
+
+def test_a_parameter_change_recomputes_and_only_the_newest_result_is_shown(ctx, qtbot) -> None:
+    view = _fan_view(ctx, qtbot)
+    ctl = ctx.controller
+    ctl.set_param("compute_growth", 0.3)
+    ctl.flush()
+    ctl.set_param("compute_growth", 1.2)  # supersedes the job the first change started
+    ctl.flush()
+    assert ctx.jobs.wait_idle(60.0)
+    assert view.plots.fan is not None
+    assert view.plots.fan.scenario == ctl.current_scenario()
+    assert view.plots.fan.scenario.params.compute_growth == 1.2
+
+
+def test_a_scenario_without_development_pauses_drops_the_pause_bands(ctx, qtbot) -> None:
+    view = _fan_view(ctx, qtbot)
+    ctx.controller.load(dataclasses.replace(SCENARIO, pauses=()))
+    assert ctx.jobs.wait_idle(60.0)
+    assert view.plots.fan is not None and view.plots.fan.variants == (WITHOUT_PAUSE,)
+    assert not any(k.startswith(f"fan:{WITH_PAUSE}") for k in ctx.view_state.bands)
+    assert not view.readouts.labels[("m5", WITH_PAUSE)].isVisibleTo(view.readouts)
+
+
+def test_bad_bounds_are_reported_in_one_line_and_nothing_runs(ctx, qtbot) -> None:
+    view = _fan_view(ctx, qtbot)
+    before = view.plots.fan
+    view.table.set_bounds("software_returns", 3.0, 3.0, kind="uniform")
+    assert ctx.jobs.wait_idle(60.0)
+    assert view.plots.fan is not before  # equal bounds are fine: no spread in that one
+    view.table.set_bounds("oversight_pace", 2.0, 1.0)
+    view.table.set_checked("oversight_pace", True)
+    assert ctx.jobs.wait_idle(10.0)
+    assert "oversight_pace" in view.status.text() and "\n" not in view.status.text()
+    assert ctx.messages and ctx.messages[-1][0] == "error"
+
+
+def test_the_lower_plot_switches_to_the_multiplier_on_a_log_axis(ctx, qtbot) -> None:
+    view = _fan_view(ctx, qtbot)
+    view.lower.setCurrentIndex(view.lower.findData("progress_multiplier"))
+    band = view.plots.fan.bands[WITHOUT_PAUSE]["progress_multiplier"][50.0]
+    shown = view.plots.items[("bottom", WITHOUT_PAUSE)].median.getData()[1]
+    assert np.allclose(shown, np.log10(band))
+
+
+def test_cancelling_leaves_no_running_job(ctx, qtbot) -> None:
+    from rsiviz.gui.views.fan import FanView
+
+    view = FanView(ctx)  # starts 1,000 runs
+    qtbot.addWidget(view)
+    assert view.job.running
+    view.job.cancel()
+    assert ctx.jobs.wait_idle(30.0)
+    assert not view.job.running and not view.job.bar.isVisible()
+
+
+def test_the_tornado_view_sorts_bars_and_a_click_focuses_the_slider(ctx, qtbot) -> None:
+    from PySide6.QtCore import QPointF
+
+    from rsiviz.gui.views.sensitivity import SensitivityView
+
+    view = SensitivityView(ctx)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    assert ctx.jobs.wait_idle(60.0)
+    tornado = view.plot.tornado
+    assert tornado is not None and tornado.metric == "year_capability_reaches"
+    expected = compute_tornado(SCENARIO, "year_capability_reaches", 8.0)
+    assert [b.name for b in tornado.bars] == [b.name for b in expected.bars]
+    first = tornado.bars[0]
+    scene = view.plot.plotItem.vb.mapViewToScene(QPointF(float(first.outcomes[-1]), 0.0))
+    view._on_plot_clicked(SimpleNamespace(scenePos=lambda: scene))
+    assert ctx.focused == [first.name]
+    view.outcome.setCurrentIndex(view.outcome.findData("peak_gap"))
+    assert not view.level.isVisibleTo(view)
+    assert ctx.jobs.wait_idle(60.0)
+    assert view.plot.tornado.metric == "peak_gap"
