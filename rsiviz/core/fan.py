@@ -48,7 +48,8 @@ class Probability:
     """A share of ensemble members, with what it counts and how sure it is.
 
     ``stderr`` is the binomial standard error sqrt(p (1 - p) / N). It is 0 when no member
-    or every member counts; :meth:`text` then quotes the rule of three (3 / N) instead.
+    or every member counts; :meth:`text` then quotes the rule of three instead (with no
+    hit in N runs, the true share is below 3 / N at 95% confidence).
     """
 
     what: str
@@ -64,15 +65,18 @@ class Probability:
     def stderr(self) -> float:
         return math.sqrt(self.p * (1.0 - self.p) / self.members)
 
+    def short_text(self) -> str:
+        """The share and its error, e.g. ``"57.6% +- 1.6%"``, ``"0% (<0.3%)"``."""
+        bound = 300.0 / self.members  # rule of three: 95% bound when none (or all) count
+        if self.hits == 0:
+            return f"0% (<{bound:.2g}%)"
+        if self.hits == self.members:
+            return f"100% (>{100 - bound:.4g}%)"
+        return f"{100 * self.p:.1f}% \u00b1 {100 * self.stderr:.1f}%"
+
     def text(self) -> str:
         """E.g. ``"57.6% +- 1.6% (576 of 1,000 runs, seed 0)"``."""
-        count = f"({self.hits:,} of {self.members:,} runs, seed {self.seed})"
-        bound = 300.0 / self.members  # rule of three: 95% upper bound when nothing is seen
-        if self.hits == 0:
-            return f"0% (below {bound:.2g}% at 95%) {count}"
-        if self.hits == self.members:
-            return f"100% (above {100 - bound:.4g}% at 95%) {count}"
-        return f"{100 * self.p:.1f}% \u00b1 {100 * self.stderr:.1f}% {count}"
+        return f"{self.short_text()} ({self.hits:,} of {self.members:,} runs, seed {self.seed})"
 
 
 @dataclass(frozen=True)

@@ -145,8 +145,8 @@ def test_probability_text_quotes_n_seed_and_standard_error() -> None:
     p = Probability("x", 576, 1000, 0)
     assert p.stderr == pytest.approx((0.576 * 0.424 / 1000) ** 0.5)
     assert p.text() == "57.6% \u00b1 1.6% (576 of 1,000 runs, seed 0)"
-    assert Probability("x", 0, 1000, 2).text() == "0% (below 0.3% at 95%) (0 of 1,000 runs, seed 2)"
-    assert Probability("x", 50, 50, 1).text().startswith("100% (above 94% at 95%)")
+    assert Probability("x", 0, 1000, 2).text() == "0% (<0.3%) (0 of 1,000 runs, seed 2)"
+    assert Probability("x", 50, 50, 1).short_text() == "100% (>94%)"
 
 
 def test_progress_reports_every_month_and_an_exception_cancels() -> None:

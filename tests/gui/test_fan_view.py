@@ -64,7 +64,11 @@ def test_the_fan_publishes_the_core_bands_for_the_live_scenario(ctx, qtbot) -> N
                 assert np.array_equal(band.levels[level], values)
     median = view.plots.items[("top", WITH_PAUSE)].median.getData()[1]
     assert np.array_equal(median, expected.bands[WITH_PAUSE]["capability"][50.0])
-    assert "of 12 runs, seed 0" in view.readouts.labels[("catch_up", WITH_PAUSE)].text()
+    caught = expected.p_oversight_catches_up(WITH_PAUSE)
+    label = view.readouts.labels[("catch_up", WITH_PAUSE)]
+    assert label.text() == caught.short_text()
+    assert caught.text() in label.toolTip() and "of 12 runs, seed 0" in label.toolTip()
+    assert "12 runs (seed 0)" in view.readouts.header.text()
     assert "not a forecast" in view.caveat.text()
 
 
@@ -87,7 +91,7 @@ def test_a_scenario_without_development_pauses_drops_the_pause_bands(ctx, qtbot)
     assert ctx.jobs.wait_idle(60.0)
     assert view.plots.fan is not None and view.plots.fan.variants == (WITHOUT_PAUSE,)
     assert not any(k.startswith(f"fan:{WITH_PAUSE}") for k in ctx.view_state.bands)
-    assert not view.readouts.labels[("m5", WITH_PAUSE)].isVisibleTo(view.readouts)
+    assert view.readouts.labels[("m5", WITH_PAUSE)].text() == "n/a"
 
 
 def test_bad_bounds_are_reported_in_one_line_and_nothing_runs(ctx, qtbot) -> None:

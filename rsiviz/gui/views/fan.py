@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -38,8 +39,10 @@ from rsiviz.core.fan import (
     Fan,
     compute_fan,
 )
+from rsiviz.core.params import SPEC_BY_NAME
 from rsiviz.core.scenario import Scenario
 from rsiviz.core.viewstate import Band
+from rsiviz.gui.params_panel import pretty_name
 from rsiviz.gui.plot_items import UnitAxis, YearAxis, make_curve
 from rsiviz.gui.theme import OKABE_ITO, Theme
 from rsiviz.gui.units import multiplier_to_axis
@@ -60,28 +63,50 @@ def band_key(variant: str, quantity: str) -> str:
     return f"fan:{variant}:{quantity}"
 
 
+def style_axes(plot: pg.PlotItem, theme: Theme, relative: float = 0.85) -> None:
+    """Dark tick text and axis lines at the theme's size (pyqtgraph's grey fades on a
+    projector)."""
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setTickFont(theme.font(relative))
+        axis.setPen(pg.mkPen("#222", width=max(1.0, theme.line_width(0.4))))
+        axis.setTextPen("#111")
+
+
 def axis_values(quantity: str, values: np.ndarray) -> np.ndarray:
     """Plot coordinates: the progress multiplier on a log10 axis, levels as they are."""
     return multiplier_to_axis(values) if quantity == "progress_multiplier" else values
 
 
 class _FanItems:
-    """The plot items of one variant on one plot: 90% and 50% fills and the median."""
+    """The plot items of one variant on one plot: its 90% and 50% bands and the median.
 
-    def __init__(self, plot: pg.PlotItem, colour: str) -> None:
-        self.edges = [make_curve(plot) for _ in range(4)]  # 5, 95, 25, 75 (invisible)
-        for edge in self.edges:
-            edge.setPen(pg.mkPen(None))
-        base = QColor(colour)
+    The variant with the development pause is drawn as filled bands; the one without as
+    outlines (dotted: 90%, dashed: 50%), so the two never blend into a third colour.
+    """
+
+    def __init__(self, plot: pg.PlotItem, colour: str, filled: bool) -> None:
+        self.edges = [make_curve(plot) for _ in range(4)]  # 5, 95, 25, 75
+        self.colour, self.filled = colour, filled
         self.fills = []
-        for (lo, hi), alpha in (((0, 1), ALPHA_90), ((2, 3), ALPHA_50)):
-            base.setAlpha(alpha)
-            fill = pg.FillBetweenItem(self.edges[lo], self.edges[hi], brush=pg.mkBrush(base))
-            fill.setZValue(-5)
-            plot.addItem(fill)
-            self.fills.append(fill)
+        if filled:
+            base = QColor(colour)
+            for (lo, hi), alpha in (((0, 1), ALPHA_90), ((2, 3), ALPHA_50)):
+                base.setAlpha(alpha)
+                fill = pg.FillBetweenItem(self.edges[lo], self.edges[hi], brush=pg.mkBrush(base))
+                fill.setZValue(-5)
+                plot.addItem(fill)
+                self.fills.append(fill)
         self.median = make_curve(plot)
-        self.colour = colour
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.median.setPen(theme.make_pen(self.colour, Qt.PenStyle.SolidLine, 1.0))
+        for i, edge in enumerate(self.edges):
+            if self.filled:
+                edge.setPen(pg.mkPen(None))
+            else:
+                style = Qt.PenStyle.DotLine if i < 2 else Qt.PenStyle.DashLine
+                edge.setPen(theme.make_pen(self.colour, style, 0.6))
 
     def set_levels(self, years: np.ndarray, levels: dict[float, np.ndarray] | None) -> None:
         if levels is None:
@@ -116,7 +141,7 @@ class FanPlots(pg.GraphicsLayoutWidget):
             plot.hideButtons()
             plot.showGrid(x=True, y=True, alpha=0.15)
         self.items = {
-            (plot_name, v): _FanItems(plot, COLOURS[v])
+            (plot_name, v): _FanItems(plot, COLOURS[v], filled=v == WITH_PAUSE)
             for plot_name, plot in (("top", self.top), ("bottom", self.bottom))
             for v in (WITHOUT_PAUSE, WITH_PAUSE)
         }
@@ -131,14 +156,12 @@ class FanPlots(pg.GraphicsLayoutWidget):
     def apply_theme(self) -> None:
         t = self.theme
         for items in self.items.values():
-            items.median.setPen(t.make_pen(items.colour, Qt.PenStyle.SolidLine, 1.0))
+            items.apply_theme(t)
         for curve in self.live.values():
             curve.setPen(t.make_pen("#111111", Qt.PenStyle.SolidLine, 0.8))
         self.zero.setPen(t.make_pen("#777777", Qt.PenStyle.DotLine, 0.5))
-        font = t.font(0.85)
         for plot in (self.top, self.bottom):
-            for name in ("left", "bottom"):
-                plot.getAxis(name).setTickFont(font)
+            style_axes(plot, t)
         self.top.setLabel("left", "Capability (effective compute)")
         self.bottom.setLabel("left", LOWER[self.lower])
 
@@ -184,13 +207,13 @@ class FanPlots(pg.GraphicsLayoutWidget):
 
 def legend_html() -> str:
     """The legend, drawn beside the plots (outside the data)."""
-    swatches = " &nbsp; ".join(
-        f"<span style='color:{COLOURS[v]}'>&#9632;</span> {VARIANT_LABELS[v].capitalize()}"
-        for v in (WITH_PAUSE, WITHOUT_PAUSE)
-    )
+    with_, without = COLOURS[WITH_PAUSE], COLOURS[WITHOUT_PAUSE]
     return (
-        f"{swatches} &nbsp; <b>&#8212;</b> Live run &nbsp; "
-        "(line: median; dark band: middle 50% of runs; light band: middle 90%)"
+        f"<span style='color:{with_}'>&#9632;</span> With the development pause: line = "
+        "median, dark band = middle 50% of runs, light band = middle 90% &nbsp;&nbsp; "
+        f"<span style='color:{without}'><b>&#8212;</b></span> Without a development pause: "
+        "median, dashed = middle 50%, dotted = middle 90% &nbsp;&nbsp; "
+        "<b>&#8212;</b> Live run"
     )
 
 
@@ -255,11 +278,16 @@ class FanView(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
+        # Narrow docks: text wraps and the table scrolls sideways inside itself.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        self.table.setMinimumHeight(200)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(split)
@@ -306,7 +334,8 @@ class FanView(QWidget):
         self.plots.show_fan(fan)
         self.plots.show_live(self.ctx.view_state.frame)
         self.readouts.show_fan(fan)
-        varied = ", ".join(sorted(fan.dists)) or "none (every run is the same)"
+        names = [pretty_name(SPEC_BY_NAME[n]).lower() for n in sorted(fan.dists)]
+        varied = ", ".join(names) or "none (every run is the same)"
         self.status.setText(f"N = {fan.members:,} runs, seed {fan.seed}. Uncertain: {varied}.")
         self._publish(fan)
 

@@ -60,7 +60,7 @@ class UncertaintyTable(QTableWidget):
         high.setValue(dist.high if dist else spec.high)
         label = QLabel(pretty_name(spec))
         label.setToolTip(spec.explanation)
-        source = QLabel(dist.source if dist else "illustrative (whole allowed range)")
+        source = QLabel(dist.source if dist else "illustrative: whole allowed range")
         source.setToolTip(source.text())
         for col, widget in enumerate((check, label, kind, low, high, source)):
             self.setCellWidget(row, col, widget)
@@ -107,10 +107,38 @@ class UncertaintyTable(QTableWidget):
         return out
 
 
-class Readouts(QWidget):
-    """Probabilities for each variant, with N, seed and standard error (see Probability)."""
+QUESTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "capability",
+        "P(capability reaches X by year Y)",
+        "The share of runs whose frontier capability reaches X OOM above the start at some "
+        "month up to year Y.",
+    ),
+    (
+        "catch_up",
+        "P(oversight catches up before the end)",
+        "The share of runs in which capability gets ahead of oversight (gap above 0) and "
+        "oversight catches up later in the run (gap back to 0 or below). Runs in which "
+        "oversight never falls behind do not count.",
+    ),
+    (
+        "m5",
+        "P(progress multiplier reaches 5x)",
+        "AI 2027's superhuman-coder milestone: software progress at 5x its historical pace, "
+        "at some month of the run.",
+    ),
+    (
+        "m25",
+        "P(progress multiplier reaches 25x)",
+        "AI 2027's superhuman-AI-researcher milestone: 25x the historical pace.",
+    ),
+)
+VARIANT_HEADINGS = {WITH_PAUSE: "With the development pause", WITHOUT_PAUSE: "Without it"}
 
-    changed = Signal()
+
+class Readouts(QWidget):
+    """Probabilities for each variant: share of runs +- one standard error (Probability);
+    the full text with N and seed is in each value's tooltip and in :attr:`header`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,73 +146,67 @@ class Readouts(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         self.level = QDoubleSpinBox(decimals=1, minimum=0.0, maximum=60.0, value=8.0, suffix=" OOM")
         self.year = QDoubleSpinBox(decimals=0, minimum=2020.0, maximum=2090.0, value=2032.0)
+        controls = QWidget()
+        line = QGridLayout(controls)
+        line.setContentsMargins(0, 0, 0, 0)
+        for col, widget in enumerate((QLabel("X ="), self.level, QLabel("Y ="), self.year)):
+            line.addWidget(widget, 0, col)
+        line.setColumnStretch(4, 1)
         for box in (self.level, self.year):
             box.setKeyboardTracking(False)
             box.valueChanged.connect(self._on_box_value_changed)
-        row = QWidget()
-        line = QGridLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(QLabel("P(capability reaches"), 0, 0)
-        line.addWidget(self.level, 0, 1)
-        line.addWidget(QLabel("by"), 0, 2)
-        line.addWidget(self.year, 0, 3)
-        line.addWidget(QLabel(")"), 0, 4)
-        grid.addWidget(row, 0, 0, 1, 2)
+        self.header = QLabel("")
+        self.header.setWordWrap(True)
+        grid.addWidget(self.header, 0, 0, 1, 3)
+        grid.addWidget(controls, 1, 0, 1, 3)
+        for col, variant in enumerate((WITH_PAUSE, WITHOUT_PAUSE), start=1):
+            heading = QLabel(f"<b>{VARIANT_HEADINGS[variant]}</b>")
+            heading.setWordWrap(True)
+            grid.addWidget(heading, 2, col)
         self.labels: dict[tuple[str, str], QLabel] = {}
-        names = ("capability", "catch_up", "m5", "m25")
-        titles = (
-            "",
-            "P(oversight catches up before the end)",
-            "P(progress multiplier reaches 5x)",
-            "P(progress multiplier reaches 25x)",
-        )
-        tips = (
-            "The share of runs whose frontier capability reaches this level at some "
-            "month up to this year.",
-            "The share of runs in which capability gets ahead of oversight (gap > 0) and "
-            "oversight catches up later in the run (gap back to 0 or below).",
-            "AI 2027's superhuman-coder milestone: software progress 5x its historical pace.",
-            "AI 2027's superhuman-AI-researcher milestone: 25x the historical pace.",
-        )
-        r = 1
-        for name, title, tip in zip(names, titles, tips, strict=True):
-            if title:
-                heading = QLabel(title)
-                heading.setToolTip(tip)
-                grid.addWidget(heading, r, 0, 1, 2)
-                r += 1
-            row.setToolTip(tips[0])
-            for variant in (WITH_PAUSE, WITHOUT_PAUSE):
+        for row, (name, title, tip) in enumerate(QUESTIONS, start=3):
+            question = QLabel(title)
+            question.setWordWrap(True)
+            question.setToolTip(tip)
+            grid.addWidget(question, row, 0)
+            for col, variant in enumerate((WITH_PAUSE, WITHOUT_PAUSE), start=1):
                 label = QLabel("-")
-                label.setToolTip(tip)
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.labels[(name, variant)] = label
-                grid.addWidget(label, r, 0)
-                r += 1
+                grid.addWidget(label, row, col)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
         self.fan: Fan | None = None
 
     def _on_box_value_changed(self, _: float) -> None:
         if self.fan is not None:
             self.show_fan(self.fan)
-        self.changed.emit()
+
+    def probabilities(self, fan: Fan, variant: str) -> dict[str, Probability]:
+        return {
+            "capability": fan.p_capability_reaches(self.level.value(), self.year.value(), variant),
+            "catch_up": fan.p_oversight_catches_up(variant),
+            "m5": fan.p_multiplier_reaches(5.0, variant),
+            "m25": fan.p_multiplier_reaches(25.0, variant),
+        }
 
     def show_fan(self, fan: Fan) -> None:
         """Fill every label from ``fan`` (cheap: counts over (T, N) arrays)."""
         self.fan = fan
+        self.header.setText(
+            f"Share of the {fan.members:,} runs (seed {fan.seed}); \u00b1 one standard error. "
+            "Hover a value for its count."
+        )
         for variant in (WITH_PAUSE, WITHOUT_PAUSE):
-            present = variant in fan.series
-            values: dict[str, Probability | None] = {
-                "capability": fan.p_capability_reaches(
-                    self.level.value(), self.year.value(), variant
+            probs = self.probabilities(fan, variant) if variant in fan.series else {}
+            for (name, var), label in self.labels.items():
+                if var != variant:
+                    continue
+                prob = probs.get(name)
+                label.setText("n/a" if prob is None else prob.short_text())
+                label.setToolTip(
+                    "No development pause in this scenario"
+                    if prob is None
+                    else f"{prob.what} ({VARIANT_LABELS[variant]}): {prob.text()}"
                 )
-                if present
-                else None,
-                "catch_up": fan.p_oversight_catches_up(variant) if present else None,
-                "m5": fan.p_multiplier_reaches(5.0, variant) if present else None,
-                "m25": fan.p_multiplier_reaches(25.0, variant) if present else None,
-            }
-            for name, prob in values.items():
-                label = self.labels[(name, variant)]
-                label.setVisible(prob is not None)
-                if prob is not None:
-                    label.setText(f"  {VARIANT_LABELS[variant].capitalize()}: {prob.text()}")

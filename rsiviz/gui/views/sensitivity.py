@@ -23,6 +23,7 @@ from rsiviz.core.scenario import Scenario
 from rsiviz.core.sensitivity import DEFAULT_LEVELS, Tornado, TornadoBar, compute_tornado
 from rsiviz.gui.params_panel import pretty_name
 from rsiviz.gui.theme import OKABE_ITO, Theme
+from rsiviz.gui.views.fan import style_axes
 from rsiviz.gui.views.recompute import Recompute, Work
 
 OUTCOMES: dict[str, str] = {
@@ -93,8 +94,7 @@ class TornadoPlot(pg.PlotWidget):
         size = 9 * t.scale
         for item in (self.low, self.high, self.never):
             item.setSize(size)
-        for name in ("left", "bottom"):
-            self.plotItem.getAxis(name).setTickFont(t.font(0.8))
+        style_axes(self.plotItem, t, 0.8)
 
     def show_tornado(self, tornado: Tornado, title: str) -> None:
         self.tornado = tornado
@@ -223,7 +223,7 @@ class SensitivityView(QWidget):
     def _on_job_result(self, tornado: Tornado) -> None:
         text = OUTCOMES[tornado.metric].replace("LEVEL", f"{tornado.level:g}")
         self.plot.show_tornado(tornado, text)
-        base = "never within the run" if math.isnan(tornado.baseline) else f"{tornado.baseline:.4g}"
+        base = "never within the run" if math.isnan(tornado.baseline) else f"{tornado.baseline:.5g}"
         never = (
             " \u25bc at the right edge: never reached by the end of the run (the bar is a lower bound)."
             if any(b.is_lower_bound for b in tornado.bars)
