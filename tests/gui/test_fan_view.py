@@ -127,7 +127,7 @@ def test_cancelling_leaves_no_running_job(ctx, qtbot) -> None:
 
 
 def test_the_tornado_view_sorts_bars_and_a_click_focuses_the_slider(ctx, qtbot) -> None:
-    from PySide6.QtCore import QPointF
+    from PySide6.QtCore import QPointF, Qt
 
     from rsiviz.gui.views.sensitivity import SensitivityView
 
@@ -141,9 +141,14 @@ def test_the_tornado_view_sorts_bars_and_a_click_focuses_the_slider(ctx, qtbot) 
     expected = compute_tornado(SCENARIO, "year_capability_reaches", 8.0)
     assert [b.name for b in tornado.bars] == [b.name for b in expected.bars]
     first = tornado.bars[0]
-    scene = view.plot.plotItem.vb.mapViewToScene(QPointF(float(first.outcomes[-1]), 0.0))
-    view._on_plot_clicked(SimpleNamespace(scenePos=lambda: scene))
-    assert ctx.focused == [first.name]
+    second = tornado.bars[1]
+    for row, bar in ((0, first), (1, second)):
+        middle = (bar.span[0] + bar.span[1]) / 2
+        scene = view.plot.plotItem.vb.mapViewToScene(QPointF(middle, float(row)))
+        qtbot.mouseClick(
+            view.plot.viewport(), Qt.MouseButton.LeftButton, pos=view.plot.mapFromScene(scene)
+        )
+    assert ctx.focused == [first.name, second.name]
     view.outcome.setCurrentIndex(view.outcome.findData("peak_gap"))
     assert not view.level.isVisibleTo(view)
     assert ctx.jobs.wait_idle(60.0)
