@@ -35,7 +35,6 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from rsiviz.core.scenario import load_preset  # noqa: E402
 from rsiviz.core.sensitivity import compute_tornado  # noqa: E402
-from rsiviz.core.viewstate import ViewState  # noqa: E402
 from rsiviz.gui.controller import Controller  # noqa: E402
 from rsiviz.gui.jobs import Jobs  # noqa: E402
 from rsiviz.gui.theme import Theme  # noqa: E402
@@ -72,7 +71,7 @@ class LatencyProbe:
 def make_view(app: QApplication, members: int) -> tuple[FanView, Any]:
     ctl = Controller(load_preset(PRESET))
     ctx = SimpleNamespace(
-        view_state=ViewState(),
+        view_state=ctl.view_state,
         controller=ctl,
         jobs=Jobs(),
         theme=Theme(),

@@ -18,16 +18,16 @@ SCENARIO = Scenario(params=Params(years=3.0), pauses=(DevelopmentPause.at(2027.0
 
 @pytest.fixture
 def ctx(qtbot):
-    from rsiviz.core.viewstate import ViewState
     from rsiviz.gui.controller import Controller
     from rsiviz.gui.jobs import Jobs
     from rsiviz.gui.theme import Theme
 
     focused: list[str] = []
     messages: list[tuple[str, str]] = []
+    controller = Controller(SCENARIO)
     context = SimpleNamespace(
-        view_state=ViewState(),
-        controller=Controller(SCENARIO),
+        view_state=controller.view_state,
+        controller=controller,
         jobs=Jobs(),
         theme=Theme(),
         focus_param=focused.append,
@@ -47,7 +47,7 @@ def _fan_view(ctx, qtbot, members: int = 12):
     view = FanView(ctx)
     qtbot.addWidget(view)
     view.members.setValue(members)
-    view.job.request(force=True)  # the first request (N = 1,000) is superseded
+    view.job.request(force=True)  # supersedes the first request (N = 1,000)
     assert ctx.jobs.wait_idle(60.0)
     return view
 
@@ -153,3 +153,22 @@ def test_the_tornado_view_sorts_bars_and_a_click_focuses_the_slider(ctx, qtbot) 
     assert not view.level.isVisibleTo(view)
     assert ctx.jobs.wait_idle(60.0)
     assert view.plot.tornado.metric == "peak_gap"
+
+
+def test_live_frames_are_drawn_before_and_after_the_bands_arrive(ctx, qtbot) -> None:
+    from rsiviz.gui.views.fan import FanView
+
+    view = FanView(ctx)  # 1,000 runs: frames arrive while they compute
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    for _ in range(12):  # painting each frame over still-empty bands once crashed
+        ctx.controller.advance(1)
+        view.repaint()
+    live = view.plots.live["top"].getData()[1]
+    assert np.array_equal(live, ctx.controller.sim.history.capability()[:13, 0])
+    assert view.plots.top.viewRange()[1][1] >= live.max()
+    assert ctx.jobs.wait_idle(120.0)
+    view.repaint()
+    assert view.plots.fan is not None

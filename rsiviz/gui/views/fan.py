@@ -136,6 +136,9 @@ class FanPlots(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)
         for plot in (self.top, self.bottom):
+            # Auto-range is off: besides repainting twice, pyqtgraph's auto-range over
+            # FillBetweenItems of still-empty curves crashes (segfault) on the next paint.
+            plot.disableAutoRange()
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
@@ -200,9 +203,22 @@ class FanPlots(pg.GraphicsLayoutWidget):
             return
         h, n = frame.history, frame.view_month + 1
         years = h.time[:n]
-        self.live["top"].setData(years, h.capability()[:n, 0])
+        top = h.capability()[:n, 0]
         lower = h.gap()[:n, 0] if self.lower == "gap" else h.progress_multiplier()[:n, 0]
-        self.live["bottom"].setData(years, axis_values(self.lower, lower))
+        bottom = axis_values(self.lower, lower)
+        self.live["top"].setData(years, top)
+        self.live["bottom"].setData(years, bottom)
+        if self.fan is None:  # no bands yet: frame the live run (the years of the run)
+            self.top.setXRange(float(h.years[0]), float(h.years[-1]), padding=0.01)
+            for plot, values in ((self.top, top), (self.bottom, bottom)):
+                _widen_y(plot, float(np.min(values)), float(np.max(values)))
+
+
+def _widen_y(plot: pg.PlotItem, lo: float, hi: float) -> None:
+    """Grow the y range to hold [lo, hi] (never shrink it: no jitter while playing)."""
+    (y0, y1) = plot.viewRange()[1]
+    if lo < y0 or hi > y1:
+        plot.setYRange(min(lo, y0), max(hi, y1, lo + 1.0), padding=0.05)
 
 
 def legend_html() -> str:
@@ -369,5 +385,6 @@ class FanView(QWidget):
                         fan.members,
                         fan.seed,
                         self.publish.isChecked(),
+                        group=self.KEY,
                     )
                 )

@@ -66,6 +66,7 @@ class TornadoPlot(pg.PlotWidget):
         super().__init__(background="w")
         self.theme = theme
         self.tornado: Tornado | None = None
+        self.plotItem.disableAutoRange()  # ranges are set from each result
         self.plotItem.setMenuEnabled(False)
         self.plotItem.setMouseEnabled(x=False, y=False)
         self.plotItem.hideButtons()
