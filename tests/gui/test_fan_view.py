@@ -140,8 +140,11 @@ def test_the_tornado_view_sorts_bars_and_a_click_focuses_the_slider(ctx, qtbot) 
     assert tornado is not None and tornado.metric == "year_capability_reaches"
     expected = compute_tornado(SCENARIO, "year_capability_reaches", 8.0)
     assert [b.name for b in tornado.bars] == [b.name for b in expected.bars]
-    first = tornado.bars[0]
-    second = tornado.bars[1]
+    first, second = view.plot.shown[:2]  # rows: the parameters that move the outcome
+    assert first is tornado.bars[0] and all(b.effect > 0 for b in view.plot.shown)
+    for bar in tornado.bars:
+        if bar not in view.plot.shown:  # no effect here: named under the chart instead
+            assert bar.name.replace("_", " ") in view.status.text()
     for row, bar in ((0, first), (1, second)):
         middle = (bar.span[0] + bar.span[1]) / 2
         scene = view.plot.plotItem.vb.mapViewToScene(QPointF(middle, float(row)))

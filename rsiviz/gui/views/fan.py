@@ -53,9 +53,8 @@ from rsiviz.gui.views.recompute import Recompute, Work
 COLOURS = {WITH_PAUSE: OKABE_ITO["blue"], WITHOUT_PAUSE: OKABE_ITO["orange"]}
 ALPHA_90, ALPHA_50 = 45, 90
 LOWER = {"gap": "Gap over oversight", "progress_multiplier": "Progress multiplier"}
-NOT_A_FORECAST = (
-    "Conditional on these assumptions (the model and the ranges on the right), not a forecast."
-)
+AXIS_TITLES = {"capability": "Capability", "gap": "Gap", "progress_multiplier": "Multiplier"}
+NOT_A_FORECAST = "Conditional on these assumptions (model and ranges), not a forecast."
 
 
 def band_key(variant: str, quantity: str) -> str:
@@ -165,8 +164,10 @@ class FanPlots(pg.GraphicsLayoutWidget):
         self.zero.setPen(t.make_pen("#777777", Qt.PenStyle.DotLine, 0.5))
         for plot in (self.top, self.bottom):
             style_axes(plot, t)
-        self.top.setLabel("left", "Capability (effective compute)")
-        self.bottom.setLabel("left", LOWER[self.lower])
+        style = {"font-size": f"{t.point_size(0.85):.0f}pt", "color": "#111"}
+        self.top.setLabel("left", AXIS_TITLES["capability"], **style)
+        self.bottom.setLabel("left", AXIS_TITLES[self.lower], **style)
+        self.top.getAxis("bottom").setStyle(showValues=False)  # the lower plot has the years
 
     def set_lower(self, quantity: str) -> None:
         self.lower = quantity
@@ -174,7 +175,7 @@ class FanPlots(pg.GraphicsLayoutWidget):
         assert isinstance(axis, UnitAxis)
         axis.unit = "multiplier" if quantity == "progress_multiplier" else "gap"
         self.zero.setVisible(quantity == "gap")
-        self.bottom.setLabel("left", LOWER[quantity])
+        self.bottom.setLabel("left", AXIS_TITLES[quantity])
         if self.fan is not None:
             self.show_fan(self.fan)
 
@@ -222,13 +223,12 @@ def _widen_y(plot: pg.PlotItem, lo: float, hi: float) -> None:
 
 
 def legend_html() -> str:
-    """The legend, drawn beside the plots (outside the data)."""
+    """The legend, one line under the plots (outside the data)."""
     with_, without = COLOURS[WITH_PAUSE], COLOURS[WITHOUT_PAUSE]
     return (
-        f"<span style='color:{with_}'>&#9632;</span> With the development pause: line = "
-        "median, dark band = middle 50% of runs, light band = middle 90% &nbsp;&nbsp; "
-        f"<span style='color:{without}'><b>&#8212;</b></span> Without a development pause: "
-        "median, dashed = middle 50%, dotted = middle 90% &nbsp;&nbsp; "
+        f"<span style='color:{with_}'>&#9632;</span> With the development pause: median, "
+        f"bands of the middle 50% and 90% of runs &nbsp; <span style='color:{without}'>"
+        "<b>&#8212;</b></span> Without: median, dashed 50%, dotted 90% &nbsp; "
         "<b>&#8212;</b> Live run"
     )
 
@@ -274,12 +274,11 @@ class FanView(QWidget):
         top_row = QHBoxLayout()
         top_row.addWidget(QLabel("Lower plot:"))
         top_row.addWidget(self.lower)
-        top_row.addStretch(1)
         top_row.addWidget(self.job.bar)
+        top_row.addWidget(self.caveat, 1)
         col.addLayout(top_row)
         col.addWidget(self.plots, 1)
         col.addWidget(self.legend)
-        col.addWidget(self.caveat)
         side = QWidget()
         form = QVBoxLayout(side)
         sizes = QFormLayout()
@@ -319,8 +318,9 @@ class FanView(QWidget):
     def apply_theme(self) -> None:
         t = self.ctx.theme
         self.plots.apply_theme()
-        for label in (self.legend, self.caveat, self.status):
-            label.setFont(t.font(0.85))
+        self.setFont(t.font(0.85))  # not the dock title's bold
+        self.plots.setMinimumHeight(round(200 * t.scale))  # a squashed fan shows nothing
+        self.legend.setFont(t.font(0.75))
         self.caveat.setFont(t.font(0.85, bold=True))
 
     # -- work (runs on a worker thread: touches no widget) ------------------------------

@@ -59,6 +59,19 @@ def bar_label(bar: TornadoBar) -> str:
     return text
 
 
+def unmoved(tornado: Tornado) -> str:
+    """Sentences naming the parameters that get no row: no effect, or never reached."""
+    out = ""
+    for title, pick in (
+        ("No effect in this scenario", lambda b: b.effect == 0 and not b.never.all()),
+        ("Never reached at any value", lambda b: b.never.all()),
+    ):
+        names = [pretty_name(SPEC_BY_NAME[b.name]).lower() for b in tornado.bars if pick(b)]
+        if names:
+            out += f" {title}: {', '.join(names)}."
+    return out
+
+
 class TornadoPlot(pg.PlotWidget):
     """Horizontal bars, one row per parameter (row 0 at the top)."""
 
@@ -66,6 +79,7 @@ class TornadoPlot(pg.PlotWidget):
         super().__init__(background="w")
         self.theme = theme
         self.tornado: Tornado | None = None
+        self.shown: tuple[TornadoBar, ...] = ()
         self.plotItem.disableAutoRange()  # ranges are set from each result
         self.plotItem.setMenuEnabled(False)
         self.plotItem.setMouseEnabled(x=False, y=False)
@@ -99,7 +113,9 @@ class TornadoPlot(pg.PlotWidget):
 
     def show_tornado(self, tornado: Tornado, title: str) -> None:
         self.tornado = tornado
-        bars = tornado.bars
+        # Rows for the parameters that move the outcome; the rest are named in the text.
+        bars = self.shown = tuple(b for b in tornado.bars if b.effect > 0)
+        self.setMinimumHeight(round((60 + 22 * len(bars)) * self.theme.scale))
         ys = np.arange(len(bars), dtype=float)
         spans = [b.span or (tornado.baseline, tornado.baseline) for b in bars]
         x0 = np.array([s[0] for s in spans])
@@ -145,8 +161,8 @@ class TornadoPlot(pg.PlotWidget):
             return None
         y = self.plotItem.vb.mapSceneToView(scene_pos).y()
         row = round(y)
-        if 0 <= row < len(self.tornado.bars) and abs(y - row) <= 0.45:
-            return self.tornado.bars[row].name
+        if 0 <= row < len(self.shown) and abs(y - row) <= 0.45:
+            return self.shown[row].name
         return None
 
 
@@ -192,9 +208,8 @@ class SensitivityView(QWidget):
         self.apply_theme()
 
     def apply_theme(self) -> None:
+        self.setFont(self.ctx.theme.font(0.85))  # not the dock title's bold
         self.plot.apply_theme()
-        for label in (self.status, self.explain):
-            label.setFont(self.ctx.theme.font(0.85))
 
     @property
     def metric(self) -> str:
@@ -230,7 +245,9 @@ class SensitivityView(QWidget):
             if any(b.is_lower_bound for b in tornado.bars)
             else ""
         )
-        self.status.setText(f"Current run: {base}. {tornado.members} runs in one batch.{never}")
+        self.status.setText(
+            f"Current run: {base}. {tornado.members} runs in one batch.{never}{unmoved(tornado)}"
+        )
 
     def _on_job_error(self, message: str) -> None:
         self.status.setText(f"Not recomputed: {message}")
