@@ -175,3 +175,21 @@ def test_live_frames_are_drawn_before_and_after_the_bands_arrive(ctx, qtbot) -> 
     assert ctx.jobs.wait_idle(120.0)
     view.repaint()
     assert view.plots.fan is not None
+
+
+def test_a_dragged_slider_recomputes_only_once_released(ctx, qtbot) -> None:
+    view = _fan_view(ctx, qtbot)
+    ctl = ctx.controller
+    before = view.plots.fan
+    ctl.set_dragging(True)
+    for value in (0.4, 0.5, 0.6):
+        ctl.set_param("compute_growth", value)
+        ctl.flush()
+        assert not view.job.running  # the live run follows the slider, the fan waits
+    ctl.set_dragging(False)
+    assert view.job.running
+    assert ctx.jobs.wait_idle(60.0)
+    assert view.plots.fan is not before
+    assert view.plots.fan.scenario.params.compute_growth == 0.6
+    assert view.readouts.year.maximum() == 2029 and view.readouts.year.minimum() == 2026
+    assert view.readouts.year.value() == 2028  # 2032 is past this 3-year run: mid-run

@@ -194,6 +194,13 @@ class Readouts(QWidget):
     def show_fan(self, fan: Fan) -> None:
         """Fill every label from ``fan`` (cheap: counts over (T, N) arrays)."""
         self.fan = fan
+        first, last = float(fan.years[0]), float(fan.years[-1])
+        if (self.year.minimum(), self.year.maximum()) != (round(first), round(last)):
+            self.year.blockSignals(True)  # Y within the run; mid-run when it was outside
+            value = self.year.value()
+            self.year.setRange(round(first), round(last))
+            self.year.setValue(value if first <= value <= last else round((first + last) / 2))
+            self.year.blockSignals(False)
         self.header.setText(
             f"Share of the {fan.members:,} runs (seed {fan.seed}); \u00b1 one standard error. "
             "Hover a value for its count."
