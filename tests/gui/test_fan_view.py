@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from rsiviz.core import DevelopmentPause, Params
+from rsiviz.core.ensemble import DEFAULT_DISTRIBUTIONS
 from rsiviz.core.fan import QUANTITIES, WITH_PAUSE, WITHOUT_PAUSE, compute_fan
 from rsiviz.core.scenario import Scenario
 from rsiviz.core.sensitivity import compute_tornado
@@ -54,7 +56,9 @@ def _fan_view(ctx, qtbot, members: int = 12):
 
 def test_the_fan_publishes_the_core_bands_for_the_live_scenario(ctx, qtbot) -> None:
     view = _fan_view(ctx, qtbot)
-    expected = compute_fan(SCENARIO, view.table.distributions(), 12, SCENARIO.seed)
+    # the default table is the core's default distributions, exactly (what the CLI uses)
+    assert view.table.distributions() == DEFAULT_DISTRIBUTIONS
+    expected = compute_fan(SCENARIO, DEFAULT_DISTRIBUTIONS, 12, SCENARIO.seed)
     for variant in (WITH_PAUSE, WITHOUT_PAUSE):
         for q in QUANTITIES:
             band = ctx.view_state.bands[f"fan:{variant}:{q}"]
@@ -100,6 +104,8 @@ def test_bad_bounds_are_reported_in_one_line_and_nothing_runs(ctx, qtbot) -> Non
     view.table.set_bounds("software_returns", 3.0, 3.0, kind="uniform")
     assert ctx.jobs.wait_idle(60.0)
     assert view.plots.fan is not before  # equal bounds are fine: no spread in that one
+    edited = view.plots.fan.dists["software_returns"]
+    assert (edited.low, edited.high) == (3.0, 3.0) and edited.source.startswith("set by you")
     view.table.set_bounds("oversight_pace", 2.0, 1.0)
     view.table.set_checked("oversight_pace", True)
     assert ctx.jobs.wait_idle(10.0)
@@ -124,6 +130,8 @@ def test_cancelling_leaves_no_running_job(ctx, qtbot) -> None:
     view.job.cancel()
     assert ctx.jobs.wait_idle(30.0)
     assert not view.job.running and not view.job.bar.isVisible()
+    assert not [t for t in threading.enumerate() if t.name.startswith("rsiviz-job")]
+    assert view.plots.fan is None  # the cancelled job's result was never shown
 
 
 def test_the_tornado_view_sorts_bars_and_a_click_focuses_the_slider(ctx, qtbot) -> None:

@@ -40,6 +40,7 @@ class UncertaintyTable(QTableWidget):
         self.verticalHeader().hide()
         self.names = tornado_params()
         self._rows: dict[str, tuple[QCheckBox, QComboBox, QDoubleSpinBox, QDoubleSpinBox]] = {}
+        self._defaults: dict[str, Distribution] = {}  # exact bounds (the boxes round them)
         self.setRowCount(len(self.names))
         for row, name in enumerate(self.names):
             self._add_row(row, name)
@@ -69,6 +70,8 @@ class UncertaintyTable(QTableWidget):
         low.editingFinished.connect(self.changed)
         high.editingFinished.connect(self.changed)
         self._rows[name] = (check, kind, low, high)
+        spec_default = Distribution(kind.currentText(), spec.low, spec.high, source.text())
+        self._defaults[name] = dist or spec_default
 
     @staticmethod
     def _bound(lo: float, hi: float) -> QDoubleSpinBox:
@@ -91,17 +94,27 @@ class UncertaintyTable(QTableWidget):
         self.changed.emit()
 
     def distributions(self) -> dict[str, Distribution]:
-        """The checked rows as distributions; ParameterError names a bad row."""
+        """The checked rows as distributions; ParameterError names a bad row.
+
+        A row left at its default gives the default itself, exact (the boxes show three
+        decimals), so the fan equals ``rsiviz ensemble`` with the same N and seed.
+        """
         out: dict[str, Distribution] = {}
-        for name, (check, kind, low, high) in self._rows.items():
+        for row, (name, (check, kind, low, high)) in enumerate(self._rows.items()):
+            default = self._defaults[name]
+            shown = (kind.currentText(), low.value(), high.value())
+            edited = shown != (
+                default.kind,
+                low.valueFromText(low.textFromValue(default.low)),
+                high.valueFromText(high.textFromValue(default.high)),
+            )
+            source = self.cellWidget(row, 5)
+            assert isinstance(source, QLabel)
+            source.setText(f"set by you (default: {default.source})" if edited else default.source)
             if not check.isChecked():
                 continue
-            source = self.cellWidget(self.names.index(name), 5)
-            assert isinstance(source, QLabel)
             try:
-                out[name] = Distribution(
-                    kind.currentText(), low.value(), high.value(), source.text()
-                )
+                out[name] = Distribution(*shown, source.text()) if edited else default
             except ParameterError as exc:
                 raise ParameterError(f"{name}: {exc}") from None
         return out
