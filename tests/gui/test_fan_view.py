@@ -201,3 +201,19 @@ def test_a_dragged_slider_recomputes_only_once_released(ctx, qtbot) -> None:
     assert view.plots.fan.scenario.params.compute_growth == 0.6
     assert view.readouts.year.maximum() == 2029 and view.readouts.year.minimum() == 2026
     assert view.readouts.year.value() == 2028  # 2032 is past this 3-year run: mid-run
+
+
+def test_a_hidden_view_spends_nothing_until_shown(ctx, qtbot) -> None:
+    from rsiviz.gui.views.sensitivity import SensitivityView
+
+    view = SensitivityView(ctx)  # never shown
+    qtbot.addWidget(view)
+    assert ctx.jobs.wait_idle(60.0)
+    first = view.plot.tornado
+    ctx.controller.set_param("compute_growth", 0.3)
+    ctx.controller.flush()
+    assert not view.job.running
+    view.show()
+    assert view.job.running
+    assert ctx.jobs.wait_idle(60.0)
+    assert view.plot.tornado is not first

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -259,8 +259,16 @@ class FanView(QWidget):
             self.lower.addItem(text, key)
         self.publish = QCheckBox("Show the bands on the main plots")
         self.publish.setChecked(True)
+        # Bands shown on the main plots must follow the live run even while this dock
+        # is hidden; otherwise a hidden fan waits until it is shown again.
         self.job = Recompute(
-            ctx, self.KEY, self._work, self._on_job_result, self._on_job_error, self
+            ctx,
+            self.KEY,
+            self._work,
+            self._on_job_result,
+            self._on_job_error,
+            self,
+            active=lambda: self.isVisible() or self.publish.isChecked(),
         )
         self._layout()
         self._connect()
@@ -334,6 +342,10 @@ class FanView(QWidget):
         self.status.setText(f"Running {members:,} runs (seed {seed})...")
         return run
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.job.request()  # the scenario may have changed while hidden
+
     # -- handlers -----------------------------------------------------------------------
     def _on_inputs_changed(self) -> None:
         self.job.request(force=True)
@@ -362,6 +374,7 @@ class FanView(QWidget):
     def _on_publish_toggled(self, _: bool) -> None:
         if self.plots.fan is not None:
             self._publish(self.plots.fan)
+        self.job.request()  # bands hidden while this view was too may be out of date
 
     def _publish(self, fan: Fan) -> None:
         """Put the bands into the view state (and drop a variant this fan lacks)."""

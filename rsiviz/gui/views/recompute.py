@@ -26,6 +26,8 @@ class Recompute(QObject):
 
     ``on_result(result)`` and ``on_error(message)`` run on the GUI thread, only for the
     newest request. :attr:`bar` shows the progress of this key's job while it runs.
+    ``active()`` says whether the result is wanted now: a hidden view spends no CPU on a
+    settled change and calls :meth:`request` when it is shown again.
     """
 
     def __init__(
@@ -36,9 +38,10 @@ class Recompute(QObject):
         on_result: Callable[[Any], None],
         on_error: Callable[[str], None],
         parent: QObject | None = None,
+        active: Callable[[], bool] = lambda: True,
     ) -> None:
         super().__init__(parent)
-        self.ctx, self.key = ctx, key
+        self.ctx, self.key, self._active = ctx, key, active
         self._make_work, self._on_result, self._on_error = make_work, on_result, on_error
         self._serial = 0
         self._requested: Scenario | None = None
@@ -84,7 +87,8 @@ class Recompute(QObject):
 
     # -- handlers -----------------------------------------------------------------------
     def _on_controller_settled(self, _scenario: object) -> None:
-        self.request()
+        if self._active():  # else the view asks again when it is shown (request())
+            self.request()
 
     def _deliver(self, serial: int, result: Any) -> None:
         if serial == self._serial:  # the job runner drops superseded jobs; belt and braces

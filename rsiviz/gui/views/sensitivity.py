@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from rsiviz.core.ensemble import METRICS
@@ -187,7 +188,13 @@ class SensitivityView(QWidget):
         self.explain = QLabel(EXPLAIN)
         self.explain.setWordWrap(True)
         self.job = Recompute(
-            ctx, self.KEY, self._work, self._on_job_result, self._on_job_error, self
+            ctx,
+            self.KEY,
+            self._work,
+            self._on_job_result,
+            self._on_job_error,
+            self,
+            active=self.isVisible,  # hidden: no CPU spent; asks again when shown
         )
         row = QHBoxLayout()
         row.addWidget(QLabel("Outcome:"))
@@ -222,6 +229,10 @@ class SensitivityView(QWidget):
             return compute_tornado(scenario, metric, level, progress=progress.report)
 
         return run
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.job.request()  # the scenario may have changed while hidden
 
     def _on_outcome_changed(self, _: int) -> None:
         needs = self.metric in DEFAULT_LEVELS
