@@ -185,7 +185,13 @@ def compute_fan(
     starts = range(0, members, size)
     counter = _Counter(progress, len(starts) * _months_per_chunk(scenario))
     parts = [
-        _run_chunk(scenario, {k: v[lo : lo + size] for k, v in overrides.items()}, members, counter)
+        _run_chunk(
+            scenario,
+            {k: v[lo : lo + size] for k, v in overrides.items()},
+            min(size, members - lo),
+            members == 1,
+            counter,
+        )
         for lo in starts
     ]
     series = {
@@ -238,13 +244,17 @@ def _months_per_chunk(scenario: Scenario) -> int:
 
 
 def _run_chunk(
-    scenario: Scenario, overrides: dict[str, FloatArray], members: int, counter: _Counter
+    scenario: Scenario,
+    overrides: dict[str, FloatArray],
+    n: int,
+    alone: bool,
+    counter: _Counter,
 ) -> dict[str, dict[str, FloatArray]]:
-    """The chunk's series, by variant: the run without pauses, forked to add them."""
-    n = next((v.size for v in overrides.values()), members)
+    """The series of a chunk of ``n`` members, by variant: the run without pauses, forked
+    to add them. ``alone``: the ensemble has one member."""
     # One member alone takes the float path, like the window's single run (so a fan of one
     # equals it exactly); a chunk of a larger ensemble takes the array path like the rest.
-    kwargs = {"overrides": overrides or None, "members": n, "float_path": members == 1}
+    kwargs = {"overrides": overrides or None, "members": n, "float_path": alone}
     free = dataclasses.replace(scenario, pauses=()).simulation(**kwargs)
     split = fork_month(scenario)
     paused = scenario.simulation(**kwargs) if scenario.pauses and split == 0 else None

@@ -81,6 +81,15 @@ def test_chunks_of_members_do_not_change_the_results(fan: Fan) -> None:
             assert np.array_equal(chunked.series[v][q], fan.series[v][q])
 
 
+def test_chunks_without_uncertain_parameters_keep_the_ensemble_size() -> None:
+    out = compute_fan(PAUSED, {}, members=5, seed=0, chunk=2)
+    single = PAUSED.simulation().run().capability()[:, 0]
+    for v in out.variants:
+        assert out.series[v]["capability"].shape == (SHORT.n_months + 1, 5)
+    # five identical members on the array path: the single run to integrator precision
+    assert np.allclose(out.series[WITH_PAUSE]["capability"], single[:, None], atol=1e-9)
+
+
 def test_the_same_seed_gives_the_same_bands_and_another_seed_differs(fan: Fan) -> None:
     again, other = _fan(), _fan(seed=4)
     for q in QUANTITIES:
