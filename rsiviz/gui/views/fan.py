@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -261,15 +261,7 @@ class FanView(QWidget):
         self.publish.setChecked(True)
         # Bands shown on the main plots must follow the live run even while this dock
         # is hidden; otherwise a hidden fan waits until it is shown again.
-        self.job = Recompute(
-            ctx,
-            self.KEY,
-            self._work,
-            self._on_job_result,
-            self._on_job_error,
-            self,
-            active=lambda: self.isVisible() or self.publish.isChecked(),
-        )
+        self.job = Recompute(self, active=lambda: self.isVisible() or self.publish.isChecked())
         self._layout()
         self._connect()
         self.apply_theme()
@@ -332,7 +324,7 @@ class FanView(QWidget):
         self.caveat.setFont(t.font(0.85, bold=True))
 
     # -- work (runs on a worker thread: touches no widget) ------------------------------
-    def _work(self, scenario: Scenario) -> Work:
+    def make_work(self, scenario: Scenario) -> Work:
         dists = self.table.distributions()  # read here, on the GUI thread
         members, seed = self.members.value(), self.seed.value()
 
@@ -341,10 +333,6 @@ class FanView(QWidget):
 
         self.status.setText(f"Running {members:,} runs (seed {seed})...")
         return run
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        self.job.request()  # the scenario may have changed while hidden
 
     # -- handlers -----------------------------------------------------------------------
     def _on_inputs_changed(self) -> None:
@@ -358,7 +346,7 @@ class FanView(QWidget):
         if self.isVisible():
             self.plots.show_live(frame)
 
-    def _on_job_result(self, fan: Fan) -> None:
+    def show_result(self, fan: Fan) -> None:
         self.plots.show_fan(fan)
         self.plots.show_live(self.ctx.view_state.frame)
         self.readouts.show_fan(fan)
@@ -366,10 +354,6 @@ class FanView(QWidget):
         varied = ", ".join(names) or "none (every run is the same)"
         self.status.setText(f"N = {fan.members:,} runs, seed {fan.seed}. Uncertain: {varied}.")
         self._publish(fan)
-
-    def _on_job_error(self, message: str) -> None:
-        self.status.setText(f"Not recomputed: {message}")
-        self.ctx.show_message("error", f"Uncertainty fan not recomputed: {message}")
 
     def _on_publish_toggled(self, _: bool) -> None:
         if self.plots.fan is not None:

@@ -1,7 +1,7 @@
 """Background recomputation of a view when the live scenario settles.
 
-A view hands :class:`Recompute` a function that turns the scenario into work for the
-job runner (``ctx.jobs``, key = the view's key). The controller's ``settled`` signal says
+A view hands :class:`Recompute` itself: its ``make_work`` turns the scenario into work for
+the job runner (``ctx.jobs``, key = the view's key). The controller's ``settled`` signal says
 an edit is finished (a dragged slider has been released; a preset, a development pause or
 a parameter typed in has been applied): the work is submitted at once, so
 ``jobs.wait_idle`` covers it and the runner cancels the job it supersedes. A result
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QProgressBar
 
 from rsiviz.core.scenario import Scenario
@@ -22,36 +22,30 @@ Work = Callable[[Any], Any]  # fn(progress) -> result, run off the GUI thread
 
 
 class Recompute(QObject):
-    """Submit ``make_work(scenario)`` as job ``key`` whenever the scenario settles changed.
+    """Recompute ``view`` in the background whenever the live scenario settles changed.
 
-    ``on_result(result)`` and ``on_error(message)`` run on the GUI thread, only for the
-    newest request. :attr:`bar` shows the progress of this key's job while it runs.
-    ``active()`` says whether the result is wanted now: a hidden view spends no CPU on a
-    settled change and calls :meth:`request` when it is shown again.
+    The view provides ``ctx``, ``KEY`` (the job key), ``TITLE``, a ``status`` label,
+    ``make_work(scenario) -> fn(progress)`` (on the GUI thread; it may raise ValueError for
+    inconsistent inputs) and ``show_result(result)``, called only for the newest request.
+    :attr:`bar` shows the progress of the view's job. ``active()`` says whether the result
+    is wanted now: a hidden view spends no CPU on a settled change and recomputes when it
+    is shown again.
     """
 
-    def __init__(
-        self,
-        ctx: Any,
-        key: str,
-        make_work: Callable[[Scenario], Work],
-        on_result: Callable[[Any], None],
-        on_error: Callable[[str], None],
-        parent: QObject | None = None,
-        active: Callable[[], bool] = lambda: True,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx, self.key, self._active = ctx, key, active
-        self._make_work, self._on_result, self._on_error = make_work, on_result, on_error
+    def __init__(self, view: Any, active: Callable[[], bool] | None = None) -> None:
+        super().__init__(view)
+        self.view, self.ctx, self.key = view, view.ctx, view.KEY
+        self._active = active or view.isVisible
         self._serial = 0
         self._requested: Scenario | None = None
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
-        self.bar.setFormat(f"{key}: %p%")
+        self.bar.setFormat(f"{view.TITLE}: %p%")
         self.bar.hide()
-        ctx.controller.settled.connect(self._on_controller_settled)
-        ctx.jobs.progress.connect(self._on_jobs_progress)
-        ctx.jobs.finished.connect(self._on_jobs_finished)
+        self.ctx.controller.settled.connect(self._on_controller_settled)
+        self.ctx.jobs.progress.connect(self._on_jobs_progress)
+        self.ctx.jobs.finished.connect(self._on_jobs_finished)
+        view.installEventFilter(self)
 
     @property
     def running(self) -> bool:
@@ -63,10 +57,10 @@ class Recompute(QObject):
         if scenario == self._requested and not force:
             return
         try:
-            work = self._make_work(scenario)
+            work = self.view.make_work(scenario)
         except ValueError as exc:  # ParameterError: the view's own inputs are inconsistent
             self.cancel()  # a job still running was asked for older inputs: drop it too
-            self._on_error(str(exc))
+            self._report(str(exc))
             return
         self._requested = scenario
         self._serial += 1
@@ -85,6 +79,16 @@ class Recompute(QObject):
         self._requested = None
         self.ctx.jobs.cancel(self.key)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.view and event.type() == QEvent.Type.Show:
+            self.request()  # the scenario may have changed while the view was hidden
+        return False
+
+    def _report(self, message: str) -> None:
+        """One line in the view and in the window's banner (never a traceback)."""
+        self.view.status.setText(f"Not recomputed: {message}")
+        self.ctx.show_message("error", f"{self.view.TITLE} not recomputed: {message}")
+
     # -- handlers -----------------------------------------------------------------------
     def _on_controller_settled(self, _scenario: object) -> None:
         if self._active():  # else the view asks again when it is shown (request())
@@ -92,12 +96,12 @@ class Recompute(QObject):
 
     def _deliver(self, serial: int, result: Any) -> None:
         if serial == self._serial:  # the job runner drops superseded jobs; belt and braces
-            self._on_result(result)
+            self.view.show_result(result)
 
     def _fail(self, serial: int, message: str) -> None:
         if serial == self._serial:
             self._requested = None  # the same scenario may be tried again
-            self._on_error(message)
+            self._report(message)
 
     def _on_jobs_progress(self, key: str, done: int, total: int) -> None:
         if key == self.key and total > 0:

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from rsiviz.core.ensemble import METRICS
@@ -187,15 +186,7 @@ class SensitivityView(QWidget):
         self.status.setWordWrap(True)
         self.explain = QLabel(EXPLAIN)
         self.explain.setWordWrap(True)
-        self.job = Recompute(
-            ctx,
-            self.KEY,
-            self._work,
-            self._on_job_result,
-            self._on_job_error,
-            self,
-            active=self.isVisible,  # hidden: no CPU spent; asks again when shown
-        )
+        self.job = Recompute(self)  # hidden: no CPU spent; recomputes when shown
         row = QHBoxLayout()
         row.addWidget(QLabel("Outcome:"))
         row.addWidget(self.outcome, 1)
@@ -222,17 +213,13 @@ class SensitivityView(QWidget):
     def metric(self) -> str:
         return str(self.outcome.currentData())
 
-    def _work(self, scenario: Scenario) -> Work:
+    def make_work(self, scenario: Scenario) -> Work:
         metric, level = self.metric, self.level.value()
 
         def run(progress: Any) -> Tornado:
             return compute_tornado(scenario, metric, level, progress=progress.report)
 
         return run
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        self.job.request()  # the scenario may have changed while hidden
 
     def _on_outcome_changed(self, _: int) -> None:
         needs = self.metric in DEFAULT_LEVELS
@@ -247,7 +234,7 @@ class SensitivityView(QWidget):
     def _on_level_changed(self, _: float) -> None:
         self.job.request(force=True)
 
-    def _on_job_result(self, tornado: Tornado) -> None:
+    def show_result(self, tornado: Tornado) -> None:
         text = OUTCOMES[tornado.metric].replace("LEVEL", f"{tornado.level:g}")
         self.plot.show_tornado(tornado, text)
         base = "never within the run" if math.isnan(tornado.baseline) else f"{tornado.baseline:.5g}"
@@ -259,10 +246,6 @@ class SensitivityView(QWidget):
         self.status.setText(
             f"Current run: {base}. {tornado.members} runs in one batch.{never}{unmoved(tornado)}"
         )
-
-    def _on_job_error(self, message: str) -> None:
-        self.status.setText(f"Not recomputed: {message}")
-        self.ctx.show_message("error", f"Sensitivity not recomputed: {message}")
 
     def _on_plot_clicked(self, event: Any) -> None:
         name = self.plot.row_at(event.scenePos())
