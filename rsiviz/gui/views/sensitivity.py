@@ -39,9 +39,8 @@ OUTCOMES: dict[str, str] = {
 assert set(OUTCOMES) == set(METRICS), "every sweep metric needs a label here"
 BAR, LOW_END, HIGH_END = OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"], OKABE_ITO["blue"]
 EXPLAIN = (
-    "Each parameter swept over its sourced range (or its whole allowed range), the others "
-    "held at their current values. Bar: the outcomes it produced. \u25cb low end, "
-    "\u25a0 high end; dotted line: the current run. Click a bar to find its slider."
+    "Bar: the outcomes over the parameter's sourced (or whole allowed) range, the others "
+    "held. \u25cb low end, \u25a0 high end; dotted: current run. Click a bar for its slider."
 )
 
 
@@ -115,7 +114,8 @@ class TornadoPlot(pg.PlotWidget):
         self.tornado = tornado
         # Rows for the parameters that move the outcome; the rest are named in the text.
         bars = self.shown = tuple(b for b in tornado.bars if b.effect > 0)
-        self.setMinimumHeight(round((60 + 22 * len(bars)) * self.theme.scale))
+        # room for each row's label, within what a 720-pixel-high window can give a dock
+        self.setMinimumHeight(round(min(60 + 18 * len(bars), 200) * self.theme.scale))
         ys = np.arange(len(bars), dtype=float)
         spans = [b.span or (tornado.baseline, tornado.baseline) for b in bars]
         x0 = np.array([s[0] for s in spans])
@@ -207,6 +207,7 @@ class SensitivityView(QWidget):
 
     def apply_theme(self) -> None:
         self.setFont(self.ctx.theme.font(0.85))  # not the dock title's bold
+        self.explain.setFont(self.ctx.theme.font(0.75))
         self.plot.apply_theme()
 
     @property
