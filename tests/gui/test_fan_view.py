@@ -217,3 +217,17 @@ def test_a_hidden_view_spends_nothing_until_shown(ctx, qtbot) -> None:
     assert view.job.running
     assert ctx.jobs.wait_idle(60.0)
     assert view.plot.tornado is not first
+
+
+def test_a_setting_toggled_back_shows_the_kept_fan_at_once(ctx, qtbot) -> None:
+    view = _fan_view(ctx, qtbot)
+    first = view.plots.fan
+    ctl = ctx.controller
+    ctl.set_param("compute_growth", 0.3)
+    ctl.flush()
+    assert ctx.jobs.wait_idle(60.0)
+    assert view.plots.fan is not first
+    ctl.set_param("compute_growth", SCENARIO.params.compute_growth)
+    ctl.flush()
+    assert ctx.jobs.wait_idle(60.0)
+    assert view.plots.fan is first  # the same object: kept, not recomputed

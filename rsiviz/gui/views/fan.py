@@ -52,6 +52,7 @@ from rsiviz.gui.views.recompute import Recompute, Work
 # With the development pause: blue (the live run's colour); without: orange.
 COLOURS = {WITH_PAUSE: OKABE_ITO["blue"], WITHOUT_PAUSE: OKABE_ITO["orange"]}
 ALPHA_90, ALPHA_50 = 45, 90
+CACHE_SIZE = 4  # fans kept for settings toggled back (undo, P then undo, A/B)
 LOWER = {"gap": "Gap over oversight", "progress_multiplier": "Progress multiplier"}
 AXIS_TITLES = {"capability": "Capability", "gap": "Gap", "progress_multiplier": "Multiplier"}
 NOT_A_FORECAST = "Conditional on these assumptions (model and ranges), not a forecast."
@@ -259,6 +260,7 @@ class FanView(QWidget):
             self.lower.addItem(text, key)
         self.publish = QCheckBox("Show the bands on the main plots")
         self.publish.setChecked(True)
+        self._cache: dict[tuple[Any, ...], Fan] = {}
         # Bands shown on the main plots must follow the live run even while this dock
         # is hidden; otherwise a hidden fan waits until it is shown again.
         self.job = Recompute(self, active=lambda: self.isVisible() or self.publish.isChecked())
@@ -327,8 +329,12 @@ class FanView(QWidget):
     def make_work(self, scenario: Scenario) -> Work:
         dists = self.table.distributions()  # read here, on the GUI thread
         members, seed = self.members.value(), self.seed.value()
+        key = (scenario, tuple(sorted(dists.items())), members, seed)
+        cached = self._cache.get(key)
 
         def run(progress: Any) -> Fan:
+            if cached is not None:  # a setting undone or toggled back: no rerun
+                return cached
             return compute_fan(scenario, dists, members, seed, progress.report)
 
         self.status.setText(f"Running {members:,} runs (seed {seed})...")
@@ -347,6 +353,11 @@ class FanView(QWidget):
             self.plots.show_live(frame)
 
     def show_result(self, fan: Fan) -> None:
+        key = (fan.scenario, tuple(sorted(fan.dists.items())), fan.members, fan.seed)
+        self._cache.pop(key, None)
+        self._cache[key] = fan  # newest last; ~7 MB a 1,000-run fan, so keep a few
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
         self.plots.show_fan(fan)
         self.plots.show_live(self.ctx.view_state.frame)
         self.readouts.show_fan(fan)
