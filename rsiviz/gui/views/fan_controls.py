@@ -1,0 +1,232 @@
+"""The fan's controls: which parameters are uncertain (and how), and the readouts.
+
+:class:`UncertaintyTable` lists every parameter an ensemble can vary: a checkbox, the
+distribution kind, low and high bounds and where they come from. The defaults are the
+Forethought ranges of :data:`rsiviz.core.ensemble.DEFAULT_DISTRIBUTIONS`; a parameter
+without a published range starts at its whole allowed range, marked "illustrative".
+:class:`Readouts` shows the probabilities of :class:`rsiviz.core.fan.Fan`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QLabel,
+    QTableWidget,
+    QWidget,
+)
+
+from rsiviz.core.ensemble import DEFAULT_DISTRIBUTIONS, Distribution
+from rsiviz.core.fan import VARIANT_LABELS, WITH_PAUSE, WITHOUT_PAUSE, Fan, Probability
+from rsiviz.core.params import SPEC_BY_NAME, ParameterError
+from rsiviz.core.sensitivity import tornado_params
+from rsiviz.gui.params_panel import pretty_name
+
+COLUMNS = ("", "Parameter", "Kind", "Low", "High", "Source")
+
+
+class UncertaintyTable(QTableWidget):
+    """One row per parameter a member axis can vary; emits :attr:`changed` on any edit."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(COLUMNS))
+        self.verticalHeader().hide()
+        self.names = tornado_params()
+        self._rows: dict[str, tuple[QCheckBox, QComboBox, QDoubleSpinBox, QDoubleSpinBox]] = {}
+        self._defaults: dict[str, Distribution] = {}  # exact bounds (the boxes round them)
+        self.setRowCount(len(self.names))
+        for row, name in enumerate(self.names):
+            self._add_row(row, name)
+        self.resizeColumnsToContents()
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def _add_row(self, row: int, name: str) -> None:
+        spec = SPEC_BY_NAME[name]
+        assert spec.low is not None and spec.high is not None
+        dist = DEFAULT_DISTRIBUTIONS.get(name)
+        check = QCheckBox()
+        check.setChecked(dist is not None)
+        kind = QComboBox()
+        kind.addItems(["uniform", "loguniform"])
+        kind.setCurrentText(dist.kind if dist else ("loguniform" if spec.log_scale else "uniform"))
+        low, high = (self._bound(spec.low, spec.high) for _ in range(2))
+        low.setValue(dist.low if dist else spec.low)
+        high.setValue(dist.high if dist else spec.high)
+        label = QLabel(pretty_name(spec))
+        label.setToolTip(spec.explanation)
+        source = QLabel(dist.source if dist else "illustrative: whole allowed range")
+        source.setToolTip(source.text())
+        for col, widget in enumerate((check, label, kind, low, high, source)):
+            self.setCellWidget(row, col, widget)
+        check.toggled.connect(self.changed)
+        kind.currentIndexChanged.connect(self.changed)
+        low.editingFinished.connect(self.changed)
+        high.editingFinished.connect(self.changed)
+        self._rows[name] = (check, kind, low, high)
+        spec_default = Distribution(kind.currentText(), spec.low, spec.high, source.text())
+        self._defaults[name] = dist or spec_default
+
+    @staticmethod
+    def _bound(lo: float, hi: float) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setDecimals(3)
+        box.setRange(lo, hi)
+        box.setSingleStep((hi - lo) / 100)
+        box.setKeyboardTracking(False)
+        return box
+
+    def set_checked(self, name: str, checked: bool) -> None:
+        self._rows[name][0].setChecked(checked)
+
+    def set_bounds(self, name: str, low: float, high: float, kind: str | None = None) -> None:
+        _, kind_box, low_box, high_box = self._rows[name]
+        if kind is not None:
+            kind_box.setCurrentText(kind)
+        low_box.setValue(low)
+        high_box.setValue(high)
+        self.changed.emit()
+
+    def distributions(self) -> dict[str, Distribution]:
+        """The checked rows as distributions; ParameterError names a bad row.
+
+        A row left at its default gives the default itself, exact (the boxes show three
+        decimals), so the fan equals ``rsiviz ensemble`` with the same N and seed.
+        """
+        out: dict[str, Distribution] = {}
+        for row, (name, (check, kind, low, high)) in enumerate(self._rows.items()):
+            default = self._defaults[name]
+            shown = (kind.currentText(), low.value(), high.value())
+            edited = shown != (
+                default.kind,
+                low.valueFromText(low.textFromValue(default.low)),
+                high.valueFromText(high.textFromValue(default.high)),
+            )
+            source = self.cellWidget(row, 5)
+            assert isinstance(source, QLabel)
+            source.setText(f"set by you (default: {default.source})" if edited else default.source)
+            if not check.isChecked():
+                continue
+            try:
+                out[name] = Distribution(*shown, source.text()) if edited else default
+            except ParameterError as exc:
+                raise ParameterError(f"{name}: {exc}") from None
+        return out
+
+
+QUESTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "capability",
+        "P(capability reaches X by year Y)",
+        "The share of runs whose frontier capability reaches X OOM above the start at some "
+        "month up to year Y.",
+    ),
+    (
+        "catch_up",
+        "P(oversight catches up before the end)",
+        "The share of runs in which capability gets ahead of oversight (gap above 0) and "
+        "oversight catches up later in the run (gap back to 0 or below). Runs in which "
+        "oversight never falls behind do not count.",
+    ),
+    (
+        "m5",
+        "P(progress multiplier reaches 5x)",
+        "AI 2027's superhuman-coder milestone: software progress at 5x its historical pace, "
+        "at some month of the run.",
+    ),
+    (
+        "m25",
+        "P(progress multiplier reaches 25x)",
+        "AI 2027's superhuman-AI-researcher milestone: 25x the historical pace.",
+    ),
+)
+VARIANT_HEADINGS = {WITH_PAUSE: "With the development pause", WITHOUT_PAUSE: "Without it"}
+
+
+class Readouts(QWidget):
+    """Probabilities for each variant: share of runs +- one standard error (Probability);
+    the full text with N and seed is in each value's tooltip and in :attr:`header`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.level = QDoubleSpinBox(decimals=1, minimum=0.0, maximum=60.0, value=8.0, suffix=" OOM")
+        self.year = QDoubleSpinBox(decimals=0, minimum=2020.0, maximum=2090.0, value=2032.0)
+        controls = QWidget()
+        line = QGridLayout(controls)
+        line.setContentsMargins(0, 0, 0, 0)
+        for col, widget in enumerate((QLabel("X ="), self.level, QLabel("Y ="), self.year)):
+            line.addWidget(widget, 0, col)
+        line.setColumnStretch(4, 1)
+        for box in (self.level, self.year):
+            box.setKeyboardTracking(False)
+            box.valueChanged.connect(self._on_box_value_changed)
+        self.header = QLabel("")
+        self.header.setWordWrap(True)
+        grid.addWidget(self.header, 0, 0, 1, 3)
+        grid.addWidget(controls, 1, 0, 1, 3)
+        for col, variant in enumerate((WITH_PAUSE, WITHOUT_PAUSE), start=1):
+            heading = QLabel(f"<b>{VARIANT_HEADINGS[variant]}</b>")
+            heading.setWordWrap(True)
+            grid.addWidget(heading, 2, col)
+        self.labels: dict[tuple[str, str], QLabel] = {}
+        for row, (name, title, tip) in enumerate(QUESTIONS, start=3):
+            question = QLabel(title)
+            question.setWordWrap(True)
+            question.setToolTip(tip)
+            grid.addWidget(question, row, 0)
+            for col, variant in enumerate((WITH_PAUSE, WITHOUT_PAUSE), start=1):
+                label = QLabel("-")
+                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.labels[(name, variant)] = label
+                grid.addWidget(label, row, col)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        self.fan: Fan | None = None
+
+    def _on_box_value_changed(self, _: float) -> None:
+        if self.fan is not None:
+            self.show_fan(self.fan)
+
+    def probabilities(self, fan: Fan, variant: str) -> dict[str, Probability]:
+        return {
+            "capability": fan.p_capability_reaches(self.level.value(), self.year.value(), variant),
+            "catch_up": fan.p_oversight_catches_up(variant),
+            "m5": fan.p_multiplier_reaches(5.0, variant),
+            "m25": fan.p_multiplier_reaches(25.0, variant),
+        }
+
+    def show_fan(self, fan: Fan) -> None:
+        """Fill every label from ``fan`` (cheap: counts over (T, N) arrays)."""
+        self.fan = fan
+        first, last = float(fan.years[0]), float(fan.years[-1])
+        if (self.year.minimum(), self.year.maximum()) != (round(first), round(last)):
+            self.year.blockSignals(True)  # Y within the run; mid-run when it was outside
+            value = self.year.value()
+            self.year.setRange(round(first), round(last))
+            self.year.setValue(value if first <= value <= last else round((first + last) / 2))
+            self.year.blockSignals(False)
+        self.header.setText(
+            f"Share of the {fan.members:,} runs (seed {fan.seed}); \u00b1 one standard error. "
+            "Hover a value for its count."
+        )
+        for variant in (WITH_PAUSE, WITHOUT_PAUSE):
+            probs = self.probabilities(fan, variant) if variant in fan.series else {}
+            for (name, var), label in self.labels.items():
+                if var != variant:
+                    continue
+                prob = probs.get(name)
+                label.setText("n/a" if prob is None else prob.short_text())
+                label.setToolTip(
+                    "No development pause in this scenario"
+                    if prob is None
+                    else f"{prob.what} ({VARIANT_LABELS[variant]}): {prob.text()}"
+                )
