@@ -43,6 +43,8 @@ class Actions:
         self.export = self._make("&Export...", "Ctrl+E")
         self.present = self._make("&Presenter mode", "F5")
         self.reset_layout = self._make("Reset &layout")
+        self.show_bands = self._make("Uncertainty &bands on the main plots")
+        self.show_bands.setCheckable(True)
         self.story_menu = QMenu("Stor&ies", window)
         self.views_menu = QMenu("&Views", window)
         self.panels_menu = QMenu("&Panels", window)
@@ -97,6 +99,7 @@ class Actions:
         view.addSeparator()
         view.addMenu(self.views_menu)
         view.addMenu(self.panels_menu)
+        view.addAction(self.show_bands)
         view.addAction(self.reset_layout)
         view.addSeparator()
         view.addActions(

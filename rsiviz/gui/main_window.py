@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         a.export.triggered.connect(lambda: export_dialog.ask_and_export(self))
         a.present.triggered.connect(lambda: self.start_presenter())
         a.reset_layout.triggered.connect(lambda: self.docks.reset(self._default_layout))
+        a.show_bands.toggled.connect(self.plots.set_show_bands)
         for key, action in a.units.items():
             action.triggered.connect(lambda _=False, k=key: self.plots.set_unit(k))
         for key, action in a.lower.items():

@@ -101,8 +101,9 @@ class RunOverlays:
             curves = self.curves[run.key]
             self._style(run, curves, curves.slot)
 
-    def legend_items(self) -> list[tuple[pg.PlotCurveItem, str]]:
-        return [(self.curves[r.key].top, r.label) for r in self.shown if r.key in self.curves]
+    def legend_items(self, runs: list[Run]) -> list[tuple[pg.PlotCurveItem, str]]:
+        """Legend entries for ``runs`` (their curves made now if they are new)."""
+        return [(self._curves(run, slot).top, run.label) for slot, run in enumerate(runs)]
 
 
 @dataclass
@@ -156,6 +157,8 @@ class BandOverlays:
         r, g, b = BAND_COLOURS["without" if "without" in band.key else "with"]
         edges = tuple(pg.PlotCurveItem(pen=pg.mkPen(None)) for _ in range(4))
         for e in edges:
+            # Never an empty curve under a fill: pyqtgraph can crash painting one.
+            e.setData(band.years[:2], np.zeros(min(2, band.years.size)))
             plot.addItem(e)
         outer = pg.FillBetweenItem(edges[0], edges[1], brush=QColor(r, g, b, 40))
         inner = pg.FillBetweenItem(edges[2], edges[3], brush=QColor(r, g, b, 70))

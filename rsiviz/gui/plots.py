@@ -48,6 +48,9 @@ class Plots(pg.GraphicsLayoutWidget):
         self.lower_mode = "gap"
         self.snapshot: Snapshot | None = None
         self.show_counterfactual = True
+        # Uncertainty bands (the fan's) on these plots too: off unless asked for (View menu);
+        # the fan view shows them with its own key.
+        self.show_bands = False
         self._y_ranges: dict[str, tuple[float, float]] = {}
         self._ghost_key: tuple | None = None
         self._ghost_vals: tuple[list, list] = ([], [])
@@ -218,9 +221,9 @@ class Plots(pg.GraphicsLayoutWidget):
             items[1:1] = [(c, n) for c, n in zip(self.labs, self.snapshot.lab_names, strict=False)]
         if self.unit == "multiplier":
             items = [it for it in items if it[0] not in (self.potential, self.oversight)]
-        items += self.run_overlays.legend_items()
         if snap is not None:
-            for band in snap.bands:
+            items += self.run_overlays.legend_items(_extra_runs(snap))
+            for band in self._bands(snap):
                 if band.quantity == "capability" and self.unit != "multiplier":
                     items.append((self.band_overlays.median_item(self.top, band), band.label))
         for item, name in items:
@@ -320,10 +323,9 @@ class Plots(pg.GraphicsLayoutWidget):
             low_vals += low
             if cap is self.ghost_cap:
                 self._ghost_key, self._ghost_vals = key, (top, low)
-        extra = [r for r in snap.runs if r.role in ("saved", "cut")]
-        top, low = self.run_overlays.show(extra, rows, self._run_series, max_points)
-        vals += top + self._show_bands(snap.bands)
-        low_vals += low + self._show_bands(snap.bands, lower=True)
+        top, low = self.run_overlays.show(_extra_runs(snap), rows, self._run_series, max_points)
+        vals += top + self._show_bands(self._bands(snap))
+        low_vals += low + self._show_bands(self._bands(snap), lower=True)
         self._fit_y("bottom", self.bottom, low_vals)
         return vals
 
@@ -335,6 +337,14 @@ class Plots(pg.GraphicsLayoutWidget):
             self.hint.setText(self.start_hint)
             self.hint.setFont(self.theme.font(1.3, bold=True))
             self.hint.setPos((x0 + x1) / 2, y0 + 0.62 * (y1 - y0))
+
+    def _bands(self, snap: Snapshot) -> tuple[Band, ...]:
+        return snap.bands if self.show_bands else ()
+
+    def set_show_bands(self, on: bool) -> None:
+        self.show_bands = on
+        self._rebuild_legend()
+        self.redraw()
 
     def _run_series(self, h: History, n: int) -> tuple[np.ndarray, np.ndarray]:
         return self._top_series(h, n)["frontier"], self._lower(h, n)
@@ -419,11 +429,16 @@ class Plots(pg.GraphicsLayoutWidget):
         self.redraw()
 
 
+def _extra_runs(snap: Snapshot) -> list[Run]:
+    """Kept runs and cut-link runs: any number, drawn from the overlay pool."""
+    return [r for r in snap.runs if r.role in ("saved", "cut")]
+
+
 def _legend_key(snap: Snapshot) -> tuple:
     """What the legend lists: labs, the other runs shown, bands."""
     runs: tuple[Run, ...] = snap.runs
     return (
         snap.lab_names,
         tuple((r.key, r.label) for r in runs),
-        tuple(b.key for b in snap.bands),
+        tuple(b.key for b in snap.bands),  # (shown or not: a cheap, stable key)
     )
