@@ -105,6 +105,10 @@ def no_terminal() -> bool:
     screen to show a window on."""
     if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
         return False
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False  # no screen: a window cannot open
     try:
         return not sys.stderr.isatty()
     except (AttributeError, ValueError):  # no stderr at all (a windowed frozen app)

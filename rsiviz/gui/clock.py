@@ -272,7 +272,7 @@ class RsiClock(QWidget):
         elif paused:
             self.status.setText("Development pause on\n(not every lab complies)")
         else:
-            self.status.setText("Running")
+            self.status.setText("Capability growing")
         if paused != self._status_alert:
             self._status_alert = paused
             self._colour_status()

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self._view_actions: dict[str, QAction] = {}  # View > Views, by view key
         self.plots = Plots(self.theme)
         self.plots.start_hint = "Press Play (Space) to run the model"
+        self.plots.reserve_legend = False
         self.transport = Transport(self.theme)
         self.clock = RsiClock(self.theme)
         self.pause_panel = PausePanel(self.theme)

@@ -51,6 +51,7 @@ class Plots(pg.GraphicsLayoutWidget):
         # Uncertainty bands (the fan's) on these plots too: off unless asked for (View menu);
         # the fan view shows them with its own key.
         self.show_bands = False
+        self.reserve_legend = True
         self._y_ranges: dict[str, tuple[float, float]] = {}
         self._ghost_key: tuple | None = None
         self._ghost_vals: tuple[list, list] = ([], [])
@@ -216,7 +217,9 @@ class Plots(pg.GraphicsLayoutWidget):
         labs = () if snap is None or len(snap.lab_names) < 2 else snap.lab_names
         reserve = [name for _, name in self._legend_items]
         reserve[1:1] = labs  # the order the entries are shown in
-        self.legend.reserve = reserve
+        # On stage the legend keeps room for every entry a story can show (the chart must not
+        # move between beats); in the window it takes only the rows its entries need.
+        self.legend.reserve = reserve if self.reserve_legend else []
         if labs:
             items[1:1] = [(c, n) for c, n in zip(self.labs, self.snapshot.lab_names, strict=False)]
         if self.unit == "multiplier":
