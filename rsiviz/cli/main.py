@@ -7,6 +7,7 @@ Every error ends with exit status 2 and one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 
@@ -16,25 +17,43 @@ from rsiviz import __version__
 from rsiviz.cli.output import (
     OutputError,
     output_format,
+    silence_stdout,
     table_csv,
     to_json,
     write_text,
 )
 from rsiviz.cli.story import add_parser as add_story_parser
 from rsiviz.cli.story import cmd_story
-from rsiviz.core.ensemble import METRICS, grid_values, percentiles, run_ensemble, sweep
+from rsiviz.core.ensemble import (
+    MAX_GRID_POINTS,
+    METRICS,
+    grid_values,
+    percentiles,
+    run_ensemble,
+    sweep,
+)
 from rsiviz.core.history import COLUMNS
 from rsiviz.core.literature import FORETHOUGHT_CITATION, FORETHOUGHT_PAPER, replicate_forethought
-from rsiviz.core.options import OptionError, build_scenario
+from rsiviz.core.options import (
+    SEED_MAX,
+    OptionError,
+    build_scenario,
+    number_arg,
+    parse_number,
+    parse_whole,
+    whole_arg,
+)
 from rsiviz.core.params import ParameterError, param_specs
 from rsiviz.core.resources import ResourceError
 from rsiviz.core.scenario import Scenario, ScenarioError
 from rsiviz.core.story import StoryError
+from rsiviz.core.tomlfile import one_line, show
 
 EXIT_USAGE = 2
 # the time-series columns that vary across members
 ENSEMBLE_COLUMNS = tuple(c for c in COLUMNS if c not in ("year", "potential", "paused"))
 PERCENTILES = (5, 25, 50, 75, 95)
+MAX_DRAWS = 200_000
 
 
 class CliError(Exception):
@@ -64,7 +83,7 @@ def _scenario_options(p: argparse.ArgumentParser) -> None:
         metavar="START:MONTHS[:RELEASE]",
         help="add a development pause, e.g. 2028:24:gradual (repeatable)",
     )
-    p.add_argument("--years", type=float, metavar="Y", help="simulated years")
+    p.add_argument("--years", type=number_arg(), metavar="Y", help="simulated years (1-50)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,8 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="FILE.csv|FILE.json|-", help="where to write (default -)")
     ens = sub.add_parser("ensemble", help="percentiles over parameter draws")
     _scenario_options(ens)
-    ens.add_argument("--draws", type=int, default=1000)
-    ens.add_argument("--seed", type=int, help="default: the scenario's seed")
+    ens.add_argument("--draws", type=whole_arg(1, MAX_DRAWS), default=1000)
+    ens.add_argument(
+        "--seed", type=whole_arg(0, SEED_MAX), help="0 to 2^63-1; default: the scenario's seed"
+    )
     ens.add_argument("--out", metavar="FILE.csv|FILE.json|-")
     sw = sub.add_parser("sweep", help="a 1-D or 2-D grid of an outcome metric")
     _scenario_options(sw)
@@ -90,15 +111,15 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--metric", required=True, choices=sorted(METRICS))
     sw.add_argument(
         "--level",
-        type=float,
+        type=number_arg(),
         default=10.0,
         help="level for the year_*_reaches metrics (default 10)",
     )
     sw.add_argument("--out", metavar="FILE.csv|FILE.json|-")
     rep = sub.add_parser("replicate", help="literature checks")
     rep.add_argument("study", choices=["forethought"])
-    rep.add_argument("--draws", type=int, default=5000)
-    rep.add_argument("--seed", type=int, default=0)
+    rep.add_argument("--draws", type=whole_arg(1, MAX_DRAWS), default=5000)
+    rep.add_argument("--seed", type=whole_arg(0, SEED_MAX), default=0)
     rep.add_argument("--json", action="store_true")
     par = sub.add_parser("params", help="the parameter table: units, ranges, defaults, sources")
     par.add_argument("--json", action="store_true")
@@ -125,8 +146,6 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_ensemble(args: argparse.Namespace) -> None:
-    if not 1 <= args.draws <= 200_000:
-        raise CliError(f"--draws {args.draws}: allowed 1 to 200000")
     sc = _scenario(args)
     fmt = output_format(args.out)
     hist = run_ensemble(sc, args.draws, args.seed)
@@ -154,16 +173,16 @@ def cmd_ensemble(args: argparse.Namespace) -> None:
 def _grid(text: str, flag: str) -> tuple[str, np.ndarray]:
     name, sep, spec = text.partition("=")
     parts = spec.split(":")
+    where = f"{flag} {show(text)}:"
     if not sep or len(parts) != 3:
-        raise CliError(f"{flag} {text!r}: expected NAME=LO:HI:N, e.g. software_returns=0.5:3:50")
-    try:
-        low, high, n = float(parts[0]), float(parts[1]), int(parts[2])
-    except ValueError:
-        raise CliError(f"{flag} {text!r}: LO and HI must be numbers and N a whole number") from None
+        raise CliError(f"{where} expected NAME=LO:HI:N, e.g. software_returns=0.5:3:50")
+    low = parse_number(parts[0], f"{where} LO")
+    high = parse_number(parts[1], f"{where} HI")
+    n = parse_whole(parts[2], f"{where} N", 1, MAX_GRID_POINTS)
     try:
         return name, grid_values(name, low, high, n)
     except ParameterError as exc:
-        raise CliError(f"{flag} {text}: {exc}") from None
+        raise CliError(f"{where} {exc}") from None
 
 
 def cmd_sweep(args: argparse.Namespace) -> None:
@@ -195,20 +214,19 @@ def cmd_sweep(args: argparse.Namespace) -> None:
 
 
 def cmd_replicate(args: argparse.Namespace) -> None:
-    if not 1 <= args.draws <= 200_000:
-        raise CliError(f"--draws {args.draws}: allowed 1 to 200000")
     res = replicate_forethought(args.draws, args.seed)
     if args.json:
         write_text(to_json(res.as_dict()), "-")
         return
-    print(f"{FORETHOUGHT_CITATION}\n{res.draws} draws, seed {res.seed}")
-    print(f"{'':46s}{'paper':>8s}{'rsiviz':>9s}")
+    lines = [FORETHOUGHT_CITATION, f"{res.draws} draws, seed {res.seed}"]
+    lines.append(f"{'':46s}{'paper':>8s}{'rsiviz':>9s}")
     for key, label in (
         ("p_3_years_in_12_months", "P(>= 3 years of progress in any 12 months)"),
         ("p_10_years_in_12_months", "P(>= 10 years of progress in any 12 months)"),
     ):
         ours = res.p_3_years if key.startswith("p_3") else res.p_10_years
-        print(f"{label:46s}{FORETHOUGHT_PAPER[key]:8.0%}{ours:9.1%}")
+        lines.append(f"{label:46s}{FORETHOUGHT_PAPER[key]:8.0%}{ours:9.1%}")
+    write_text("\n".join(lines) + "\n", "-")
 
 
 def cmd_params(args: argparse.Namespace) -> None:
@@ -227,9 +245,11 @@ def cmd_params(args: argparse.Namespace) -> None:
     if args.json:
         write_text(to_json(rows), "-")
         return
+    lines = []
     for r in rows:
         default = r["default"] if isinstance(r["default"], str) else f"{r['default']:g}"
-        print(f"{r['name']:26s} {default:>9s} {r['unit']:8s} [{r['range']}]  {r['source']}")
+        lines.append(f"{r['name']:26s} {default:>9s} {r['unit']:8s} [{r['range']}]  {r['source']}")
+    write_text("\n".join(lines) + "\n", "-")
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
@@ -243,6 +263,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
 
 
 def run_cli(argv: Sequence[str]) -> int:
+    """Run one command; any failure is one line on stderr and exit status 2."""
     argv = list(argv)
     try:
         args = _parser().parse_args(argv)
@@ -256,13 +277,25 @@ def run_cli(argv: Sequence[str]) -> int:
         ResourceError,
         StoryError,
     ) as exc:
-        print(f"rsiviz: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:  # e.g. piped into head
+        return _fail(str(exc))
+    except BrokenPipeError:  # e.g. piped into head: the reader has what it wanted
+        silence_stdout()
         return 0
     except KeyboardInterrupt:
         return 130
+    except MemoryError:
+        return _fail("not enough memory for this command (try fewer draws, cells or years)")
+    except RecursionError:
+        return _fail("the input is nested too deeply")
+    except Exception as exc:  # a bug: still one line, never a traceback
+        return _fail(f"unexpected {type(exc).__name__}: {exc} (please report this)")
     return status or 0
+
+
+def _fail(message: str) -> int:
+    with contextlib.suppress(OSError, AttributeError, ValueError):  # stderr may be closed too
+        print(f"rsiviz: error: {one_line(message)}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 __all__ = ["COLUMNS", "run_cli"]

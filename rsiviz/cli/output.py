@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -12,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from rsiviz.core.atomic import atomic_write_text
 
 
 class OutputError(OSError):
@@ -63,13 +66,10 @@ def to_json(data: object) -> str:
 def write_text(text: str, out: str | None) -> None:
     """Write to ``out`` ('-' or None: stdout). Atomic for files."""
     if out in (None, "-"):
-        sys.stdout.write(text)
+        _write_stdout(text)
         return
-    path = Path(out)
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        atomic_write_text(out, text)
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
 
@@ -82,6 +82,30 @@ def check_writable(out: str) -> None:
         raise OutputError(f"--out {out}: the folder {folder} {what}")
     if not os.access(folder, os.W_OK):
         raise OutputError(f"--out {out}: the folder {folder} is not writable")
+
+
+def _write_stdout(text: str) -> None:
+    """Write and flush now, so a closed or full stdout is reported here, not at exit."""
+    if sys.stdout is None:  # started with stdout closed (e.g. '>&-')
+        raise OutputError("cannot write to standard output: it is closed")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: the stream object was closed
+        silence_stdout()
+        raise OutputError(
+            f"cannot write to standard output: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device, so the flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def output_format(out: str | None, default: str = "csv") -> str:

@@ -8,20 +8,31 @@ the value and what is allowed; saving writes TOML that loads back to an equal sc
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from rsiviz.core.atomic import atomic_write_text
 from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
 from rsiviz.core.notes import Notes, notes_from_dict
-from rsiviz.core.params import PARAM_NAMES, ParameterError, Params
+from rsiviz.core.params import ParameterError, Params
 from rsiviz.core.resources import resource_root
 from rsiviz.core.simulation import Simulation
+from rsiviz.core.tomlfile import (
+    build_from_text,
+    check_count,
+    check_name,
+    one_line,
+    read_text_file,
+    show,
+)
 
 FORMAT_VERSION = 1
 TOP_KEYS = ("format", "name", "description", "seed", "params", "labs", "pauses", "notes")
+MAX_LABS = 10  # race mode uses 3; every lab is a curve and a set of CSV columns
+MAX_LAB_NAME = 60  # characters: lab names label curves and name CSV columns
+MAX_PAUSES = 50  # development pauses in one run (a story's beats included)
 
 
 class ScenarioError(ValueError):
@@ -48,47 +59,28 @@ class Scenario:
 def scenario_from_dict(data: dict[str, Any], source: str) -> Scenario:
     """Build a scenario from parsed TOML; ``source`` names the file in error messages."""
     _no_unknown(data, TOP_KEYS, source, "")
-    fmt = data.get("format", FORMAT_VERSION)
-    if fmt != FORMAT_VERSION:
-        raise ScenarioError(f"{source}: format = {fmt!r} is not supported (allowed: 1)")
-    name = _typed(data, "name", str, "Custom", source, "")
+    check_format(data.get("format", FORMAT_VERSION), source, ScenarioError)
+    name = check_name(data.get("name", "Custom"), f"{source}: name", ScenarioError)
     description = _typed(data, "description", str, "", source, "")
     seed = _typed(data, "seed", int, 0, source, "")
     if not 0 <= seed < 2**63:
-        raise ScenarioError(f"{source}: seed = {seed} is out of range (allowed: 0 to 2^63-1)")
+        raise ScenarioError(f"{source}: seed = {show(seed)} is out of range (allowed: 0 to 2^63-1)")
     raw_params = _table(data, "params", source)
-    _no_unknown(raw_params, PARAM_NAMES, source, "params.")
-    try:
-        params = Params(**raw_params)
-    except ParameterError as exc:
-        raise ScenarioError(f"{source}: params.{exc}") from None
-    labs = (
-        tuple(
-            _build(Lab, row, source, f"labs[{i}].")
-            for i, row in enumerate(_array(data, "labs", source))
-        )
-        or DEFAULT_LABS
-    )
+    raw_labs = _array(data, "labs", source, MAX_LABS)
+    raw_pauses = _array(data, "pauses", source, MAX_PAUSES)
+    params = _build(Params, raw_params, source, "params.")
+    labs = tuple(_lab(row, source, f"labs[{i}].") for i, row in enumerate(raw_labs)) or DEFAULT_LABS
     names = [lab.name for lab in labs]
     if len(set(names)) != len(names):
-        raise ScenarioError(f"{source}: labs: two labs share a name ({', '.join(names)})")
-    pauses = []
-    for i, row in enumerate(_array(data, "pauses", source)):
-        if "compliance" in row and isinstance(row["compliance"], list):
-            row = {**row, "compliance": tuple(row["compliance"])}
-        pause = _build(DevelopmentPause, row, source, f"pauses[{i}].")
-        unknown = [n for n in pause.compliance or () if n not in names]
-        if unknown:
-            raise ScenarioError(
-                f"{source}: pauses[{i}].compliance names unknown lab {unknown[0]!r} "
-                f"(labs: {', '.join(names)})"
-            )
-        pauses.append(pause)
+        raise ScenarioError(
+            f"{source}: labs: two labs share a name ({one_line(', '.join(names), 120)})"
+        )
+    pauses = tuple(_pause(row, names, source, f"pauses[{i}].") for i, row in enumerate(raw_pauses))
     late = late_pause(params, pauses)
     if late is not None:
         raise ScenarioError(f"{source}: pauses[{late}].{after_end(params, pauses[late])}")
     notes = notes_from_dict(data.get("notes"), source, ScenarioError)
-    return Scenario(name, description, params, labs, tuple(pauses), seed, notes)
+    return Scenario(name, description, params, labs, pauses, seed, notes)
 
 
 def late_pause(params: Params, pauses: Sequence[DevelopmentPause]) -> int | None:
@@ -108,39 +100,59 @@ def after_end(params: Params, pause: DevelopmentPause) -> str:
     )
 
 
-def parse_toml(text: str, source: str, error: type[ValueError] = ScenarioError) -> dict[str, Any]:
-    """TOML text -> dict; bad TOML raises ``error`` naming ``source``."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise error(f"{source}: not valid TOML: {exc}") from None
+def check_format(fmt: Any, source: str, error: type[ValueError]) -> None:
+    """``format = 1`` (an integer: ``true`` is not a format version)."""
+    if isinstance(fmt, bool) or fmt != FORMAT_VERSION:
+        raise error(f"{source}: format = {show(fmt)} is not supported (allowed: 1)")
 
 
-def read_text_file(path: Path, error: type[ValueError] = ScenarioError) -> str:
-    """A file's UTF-8 text; a missing or unreadable file raises ``error`` naming it."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read: {exc}") from None
+def _lab(row: dict[str, Any], source: str, where: str) -> Lab:
+    if "name" in row:
+        check_name(row["name"], f"{source}: {where}name", ScenarioError, MAX_LAB_NAME)
+    return _build(Lab, row, source, where)  # type: ignore[no-any-return]
+
+
+def _pause(row: dict[str, Any], labs: list[str], source: str, where: str) -> DevelopmentPause:
+    if "compliance" in row:
+        row = {**row, "compliance": compliance_names(row["compliance"], f"{source}: {where}")}
+    pause: DevelopmentPause = _build(DevelopmentPause, row, source, where)
+    unknown = [n for n in pause.compliance or () if n not in labs]
+    if unknown:
+        raise ScenarioError(
+            f"{source}: {where}compliance names unknown lab {show(unknown[0])} "
+            f"(labs: {one_line(', '.join(labs), 120)})"
+        )
+    return pause
+
+
+def compliance_names(
+    value: Any, where: str, error: type[ValueError] = ScenarioError
+) -> tuple[str, ...]:
+    """A development pause's ``compliance``: a list of at most MAX_LABS lab names."""
+    if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+        raise error(f"{where}compliance = {show(value)} must be a list of lab names")
+    if len(value) > MAX_LABS:
+        raise error(f"{where}compliance names {len(value)} labs, more than the limit of {MAX_LABS}")
+    return tuple(check_name(n, f"{where}compliance", error, MAX_LAB_NAME) for n in value)
 
 
 def scenario_from_text(text: str, source: str = "<scenario>") -> Scenario:
-    return scenario_from_dict(parse_toml(text, source), source)
+    return build_from_text(text, source, ScenarioError, scenario_from_dict)
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file; any problem raises one ScenarioError naming the file."""
     path = Path(path)
-    return scenario_from_text(read_text_file(path), str(path))
+    return scenario_from_text(
+        read_text_file(path, ScenarioError, what="scenario file"), one_line(str(path), 120)
+    )
 
 
 def _no_unknown(data: dict[str, Any], allowed: tuple[str, ...], source: str, where: str) -> None:
     for key in data:
         if key not in allowed:
             raise ScenarioError(
-                f"{source}: unknown key {where}{key} (allowed: {', '.join(allowed)})"
+                f"{source}: unknown key {where}{one_line(key, 60)} (allowed: {', '.join(allowed)})"
             )
 
 
@@ -149,7 +161,7 @@ def _typed(
 ) -> Any:
     value = data.get(key, default)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ScenarioError(f"{source}: {where}{key} = {value!r} must be a {kind.__name__}")
+        raise ScenarioError(f"{source}: {where}{key} = {show(value)} must be a {kind.__name__}")
     return value
 
 
@@ -160,10 +172,11 @@ def _table(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
     return value
 
 
-def _array(data: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
+def _array(data: dict[str, Any], key: str, source: str, limit: int) -> list[dict[str, Any]]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise ScenarioError(f"{source}: {key} must be an array of tables ([[{key}]])")
+    check_count(value, limit, f"{source}: {key}", ScenarioError)
     return value
 
 
@@ -173,9 +186,9 @@ def _build(cls: type, row: dict[str, Any], source: str, where: str) -> Any:
     try:
         return cls(**row)
     except ParameterError as exc:
-        raise ScenarioError(f"{source}: {where}{exc}") from None
-    except TypeError as exc:  # e.g. a list where a number belongs
-        raise ScenarioError(f"{source}: {where[:-1]}: {exc}") from None
+        raise ScenarioError(one_line(f"{source}: {where}{exc}")) from None
+    except (TypeError, ValueError, OverflowError) as exc:  # e.g. a list where a number belongs
+        raise ScenarioError(one_line(f"{source}: {where[:-1]}: {exc}")) from None
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -233,11 +246,7 @@ def scenario_to_text(scenario: Scenario) -> str:
 
 def save_scenario(scenario: Scenario, path: str | Path) -> None:
     """Write atomically, so a failed save never destroys the user's previous file."""
-    path = Path(path)
-    text = scenario_to_text(scenario)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, scenario_to_text(scenario))
 
 
 # -- presets ------------------------------------------------------------------------------
@@ -251,9 +260,9 @@ def list_presets() -> list[str]:
 
 
 def load_preset(name: str) -> Scenario:
-    path = preset_dir() / f"{name}.toml"
-    if not path.exists():
+    presets = list_presets()
+    if name not in presets:  # a name, never a path: no "../", no over-long file names
         raise ScenarioError(
-            f"no preset named {name!r} (presets: {', '.join(list_presets()) or 'none found'})"
+            f"no preset named {show(name)} (presets: {', '.join(presets) or 'none found'})"
         )
-    return load_scenario(path)
+    return load_scenario(preset_dir() / f"{name}.toml")

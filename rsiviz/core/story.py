@@ -53,13 +53,22 @@ from rsiviz.core.notes import Notes, notes_from_dict
 from rsiviz.core.params import RELEASE_MODES
 from rsiviz.core.resources import resource_root
 from rsiviz.core.scenario import (
+    MAX_PAUSES,
     Scenario,
     ScenarioError,
+    check_format,
+    compliance_names,
     list_presets,
     load_preset,
-    parse_toml,
-    read_text_file,
     scenario_from_dict,
+)
+from rsiviz.core.tomlfile import (
+    build_from_text,
+    check_count,
+    check_name,
+    one_line,
+    read_text_file,
+    show,
 )
 
 FORMAT_VERSION = 1
@@ -84,6 +93,8 @@ CURVES = ("none", "capability", "potential", "oversight", "counterfactual", "low
 DEFAULT_SPEED = 12.0  # simulated months per second while a beat plays
 SPEED_RANGE = (0.5, 240.0)
 STORY_SUFFIX = ".story.toml"
+MAX_BEATS = 200  # beats in one story (the shipped ones have 8 to 10)
+MAX_CAPTION = 500  # characters in a caption (shown large on stage)
 
 
 @dataclass(frozen=True)
@@ -108,15 +119,15 @@ def story_from_dict(data: dict[str, Any], source: str, check: bool = True) -> St
     (``rsiviz story check`` loads without it, to report every claim).
     """
     _keys(data, TOP_KEYS, source, "")
-    if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
-        raise StoryError(f"{source}: format = {data.get('format')!r} is not supported (allowed: 1)")
-    title = _str(data.get("title", ""), f"{source}: title")
+    check_format(data.get("format", FORMAT_VERSION), source, StoryError)
+    title = check_name(data.get("title", ""), f"{source}: title", StoryError)
     description = _str(data.get("description", ""), f"{source}: description")
     speed = _speed(data.get("speed", DEFAULT_SPEED), f"{source}: speed")
     scenario = _scenario(data, source)
     raw = data.get("beats")
     if not isinstance(raw, list) or not raw or not all(isinstance(b, dict) for b in raw):
         raise StoryError(f"{source}: beats must be a non-empty array of tables ([[beats]])")
+    _check_counts(raw, scenario, source)
     beats = tuple(_beat(row, i, source) for i, row in enumerate(raw))
     notes = notes_from_dict(data.get("notes"), source, StoryError)
     story = Story(title or scenario.name, description, scenario, beats, speed, source, notes)
@@ -127,14 +138,29 @@ def story_from_dict(data: dict[str, Any], source: str, check: bool = True) -> St
     return story
 
 
+def _check_counts(raw: list[Any], scenario: Scenario, source: str) -> None:
+    """At most MAX_BEATS beats and MAX_PAUSES development pauses, before any beat is read."""
+    check_count(raw, MAX_BEATS, f"{source}: beats", StoryError)
+    started = sum(1 for b in raw if b.get("development_pause") not in (None, False))
+    if started + len(scenario.pauses) > MAX_PAUSES:
+        raise StoryError(
+            f"{source}: {started + len(scenario.pauses)} development pauses (scenario and "
+            f"beats), more than the limit of {MAX_PAUSES}"
+        )
+
+
 def story_from_text(text: str, source: str = "<story>", check: bool = True) -> Story:
-    return story_from_dict(parse_toml(text, source, StoryError), source, check)
+    return build_from_text(
+        text, source, StoryError, lambda data, src: story_from_dict(data, src, check)
+    )
 
 
 def load_story(path: str | Path, check: bool = True) -> Story:
     """Read a story file; any problem raises one StoryError naming the file."""
     path = Path(path)
-    return story_from_text(read_text_file(path, StoryError), str(path), check)
+    return story_from_text(
+        read_text_file(path, StoryError, what="story file"), one_line(str(path), 120), check
+    )
 
 
 def story_dir() -> Path:
@@ -149,15 +175,21 @@ def list_stories() -> list[str]:
 def find_story(name_or_path: str, check: bool = True) -> Story:
     """A story file path, or the name of a shipped story (``check``: see story_from_dict)."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
+    if path.suffix == ".toml" or _exists(path):
         return load_story(path, check)
-    shipped = story_dir() / f"{name_or_path}{STORY_SUFFIX}"
-    if shipped.exists():
-        return load_story(shipped, check)
+    if name_or_path in list_stories():
+        return load_story(story_dir() / f"{name_or_path}{STORY_SUFFIX}", check)
     raise StoryError(
-        f"no story file or shipped story named {name_or_path!r} "
+        f"no story file or shipped story named {show(name_or_path)} "
         f"(shipped: {', '.join(list_stories()) or 'none found'})"
     )
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # e.g. a name longer than the file system allows
+        return False
 
 
 def story_for_scenario(scenario: Scenario, until: float | None = None) -> Story:
@@ -211,7 +243,7 @@ def _scenario(data: dict[str, Any], source: str) -> Scenario:
         if preset is not None:
             if not isinstance(preset, str) or preset not in list_presets():
                 raise StoryError(
-                    f"{source}: preset = {preset!r} is not a shipped preset "
+                    f"{source}: preset = {show(preset)} is not a shipped preset "
                     f"(presets: {', '.join(list_presets())})"
                 )
             return load_preset(preset)
@@ -228,13 +260,18 @@ def _beat(row: dict[str, Any], i: int, source: str) -> Beat:
     caption = row.get("caption")
     where = f"{source}: beat {i + 1}"
     if not isinstance(caption, str) or not caption.strip():
-        raise StoryError(f"{where}: caption = {caption!r} must be a non-empty string")
+        raise StoryError(f"{where}: caption = {show(caption)} must be a non-empty string")
+    if len(caption) > MAX_CAPTION:
+        raise StoryError(
+            f"{where}: caption = {show(caption)} is longer than the limit of {MAX_CAPTION} "
+            "characters"
+        )
     where = f"{source}: beat {i + 1} ({_short(caption)!r})"
     _keys(row, BEAT_KEYS, where, "")
     release = row.get("release")
     if release is not None and release is not True and release not in RELEASE_MODES:
         raise StoryError(
-            f"{where}: release = {release!r} is not allowed "
+            f"{where}: release = {show(release)} is not allowed "
             f"(allowed: true, {', '.join(map(repr, RELEASE_MODES))})"
         )
     return Beat(
@@ -279,13 +316,11 @@ def _pause(value: Any, where: str) -> PauseSettings | None:
     release = value.get("release")
     if release is not None and release not in RELEASE_MODES:
         raise StoryError(
-            f"{field}release = {release!r} is not allowed (allowed: {', '.join(RELEASE_MODES)})"
+            f"{field}release = {show(release)} is not allowed (allowed: {', '.join(RELEASE_MODES)})"
         )
     compliance = value.get("compliance")
     if compliance is not None:
-        if not isinstance(compliance, list) or not all(isinstance(n, str) for n in compliance):
-            raise StoryError(f"{field}compliance = {compliance!r} must be a list of lab names")
-        compliance = tuple(compliance)
+        compliance = compliance_names(compliance, field, StoryError)
     return PauseSettings(
         months=months,
         release=release,
@@ -301,21 +336,21 @@ def _keys(data: dict[str, Any], allowed: tuple[str, ...], where: str, prefix: st
     for key in data:
         if key not in allowed:
             raise StoryError(
-                f"{where}: unknown field {prefix}{key} (allowed: {', '.join(allowed)})"
+                f"{where}: unknown field {prefix}{one_line(key, 60)} (allowed: {', '.join(allowed)})"
             )
 
 
 def _str(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        raise StoryError(f"{where} = {value!r} must be a string")
+        raise StoryError(f"{where} = {show(value)} must be a string")
     return value
 
 
 def _number(value: Any, where: str, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise StoryError(f"{where} = {value!r} must be a number ({low:g} to {high:g})")
+        raise StoryError(f"{where} = {show(value)} must be a number ({low:g} to {high:g})")
     if not math.isfinite(value) or not low <= value <= high:
-        raise StoryError(f"{where} = {value!r} is out of range (allowed: {low:g} to {high:g})")
+        raise StoryError(f"{where} = {show(value)} is out of range (allowed: {low:g} to {high:g})")
     return float(value)
 
 
@@ -329,13 +364,13 @@ def _speed(value: Any, where: str) -> float:
 
 def _bool(value: Any, where: str) -> bool | None:
     if value is not None and not isinstance(value, bool):
-        raise StoryError(f"{where} = {value!r} must be true or false")
+        raise StoryError(f"{where} = {show(value)} must be true or false")
     return value
 
 
 def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str | None:
     if value is not None and value not in allowed:
-        raise StoryError(f"{where} = {value!r} is not allowed (allowed: {', '.join(allowed)})")
+        raise StoryError(f"{where} = {show(value)} is not allowed (allowed: {', '.join(allowed)})")
     return value  # type: ignore[no-any-return]
 
 

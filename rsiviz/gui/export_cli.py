@@ -25,10 +25,11 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from rsiviz.cli.output import OutputError, check_writable
-from rsiviz.core.options import OptionError, build_scenario
+from rsiviz.cli.output import check_writable
+from rsiviz.core.options import OptionError, build_scenario, number_arg, whole_arg
 from rsiviz.core.scenario import ScenarioError
 from rsiviz.core.story import Story, StoryError, find_story, story_for_scenario
+from rsiviz.core.tomlfile import one_line, show
 from rsiviz.gui.exporters import DEFAULT_WIDTH, FORMATS, ExportError
 
 
@@ -49,22 +50,39 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--story", help="a story file, or the name of a shipped story")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--pause", action="append", default=[], metavar="START:MONTHS[:RELEASE]")
-    p.add_argument("--years", type=float, help="years to simulate")
+    p.add_argument("--years", type=number_arg(), help="years to simulate")
     when = p.add_mutually_exclusive_group()
     when.add_argument(
         "--until",
-        type=float,
+        type=number_arg(1900.0, 2300.0),
         metavar="YEAR",
         help="the run up to this year (a story: the last beat reached by then)",
     )
-    when.add_argument("--beat", type=int, metavar="N", help="a story's beat N (1 = the first)")
+    when.add_argument(
+        "--beat", type=whole_arg(1, 10_000), metavar="N", help="a story's beat N (1 = the first)"
+    )
     p.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
     p.add_argument("--out", required=True, metavar="FILE")
-    p.add_argument("--width", type=int, help="pixels (png 3840, svg/mp4 1920, gif 960, pdf 1600)")
-    p.add_argument("--height", type=int, help="pixels (default: 16:9)")
-    p.add_argument("--fps", type=float, default=30.0, help="video frames per second")
-    p.add_argument("--duration", type=float, help="video length in seconds (default: natural)")
-    p.add_argument("--hold", type=float, default=2.5, help="seconds each story caption holds")
+    p.add_argument(
+        "--width",
+        type=whole_arg(16, 8000),
+        help="pixels (png 3840, svg/mp4 1920, gif 960, pdf 1600)",
+    )
+    p.add_argument("--height", type=whole_arg(16, 8000), help="pixels (default: 16:9)")
+    p.add_argument(
+        "--fps", type=number_arg(1.0, 120.0), default=30.0, help="video frames per second"
+    )
+    p.add_argument(
+        "--duration",
+        type=number_arg(0.5, 3600.0),
+        help="video length in seconds, 0.5 to 3600 (default: natural)",
+    )
+    p.add_argument(
+        "--hold",
+        type=number_arg(0.0, 60.0),
+        default=2.5,
+        help="seconds each story caption holds (0 to 60)",
+    )
     p.add_argument("--theme", choices=("projector", "dark"), default="projector")
     p.add_argument("--page", choices=("a4", "letter"), default="a4", help="pdf page (landscape)")
     return p
@@ -82,7 +100,7 @@ def _story(args: argparse.Namespace) -> Story:
 def _format(args: argparse.Namespace) -> str:
     fmt = args.format or Path(args.out).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise UsageError(f"--out {args.out!r}: say --format ({', '.join(FORMATS)})")
+        raise UsageError(f"--out {show(args.out)}: say --format ({', '.join(FORMATS)})")
     return str(fmt)
 
 
@@ -102,23 +120,16 @@ def main(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         fmt = _format(args)
-        if args.width is not None and not 16 <= args.width <= 8000:
-            raise UsageError(f"--width {args.width}: expected 16 to 8000 pixels")
-        if not 1 <= args.fps <= 120:
-            raise UsageError(f"--fps {args.fps:g}: expected 1 to 120")
         check_writable(args.out)
         story = _story(args)
         beat = _last_beat(story, args)
-    except UsageError as exc:
-        print(f"rsiviz export: error: {exc}", file=sys.stderr)
-        return 2
-    except (OptionError, ScenarioError, StoryError, OutputError) as exc:
-        print(f"rsiviz export: error: {exc}", file=sys.stderr)
+    except (UsageError, OptionError, ScenarioError, StoryError, OSError) as exc:
+        print(f"rsiviz export: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     try:
         return _export(story, beat, fmt, args)
-    except ExportError as exc:
-        print(f"rsiviz export: error: {exc}", file=sys.stderr)
+    except (ExportError, OSError) as exc:
+        print(f"rsiviz export: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
 
 

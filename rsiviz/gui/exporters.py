@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from rsiviz import __version__
 from rsiviz.cli.output import OutputError, table_csv, write_text
+from rsiviz.core.atomic import atomic_save
 from rsiviz.core.beats import run_state
 from rsiviz.core.history import History
 from rsiviz.core.story import Story
@@ -169,8 +170,7 @@ def export_png(
         image = off.image()
     finally:
         off.close()
-    if not image.save(str(path), "PNG"):
-        raise ExportError(f"could not write the PNG to {path}")
+    atomic_save(path, lambda tmp: image.save(str(tmp), "PNG"), ExportError, "the PNG")
     return image.width(), image.height()
 
 
@@ -186,7 +186,7 @@ def export_svg_file(
     off = OffscreenStage.create(story, width, height or round(width * ASPECT), theme)
     try:
         off.show_beat(beat)
-        off.write_svg(path, story.title)
+        atomic_save(path, lambda tmp: off.write_svg(tmp, story.title), ExportError, "the SVG")
     except OSError as exc:
         raise ExportError(f"could not write the SVG to {path}: {exc}") from None
     finally:

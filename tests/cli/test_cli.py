@@ -111,7 +111,7 @@ def test_params_json_has_units_ranges_sources() -> None:
         (["run", "--set", "software_returns=99"], "out of range"),
         (["run", "--set", "nonsense=1"], "unknown parameter 'nonsense'"),
         (["run", "--set", "software_returns"], "expected NAME=VALUE"),
-        (["run", "--pause", "soon:12"], "must be numbers"),
+        (["run", "--pause", "soon:12"], "START 'soon' is not a plain number"),
         (["run", "--pause", "2028:12:whenever"], "release 'whenever' is not allowed"),
         (["run", "--preset", "nope"], "no preset named 'nope'"),
         (["run", "--scenario", "/no/such/file.toml"], "no such file"),
@@ -127,7 +127,7 @@ def test_params_json_has_units_ranges_sources() -> None:
         (["sweep", "--x", "software_returns=1:2", "--metric", "peak_gap"], "NAME=LO:HI:N"),
         (["sweep", "--x", "release_mode=1:2:3", "--metric", "peak_gap"], "not a numeric"),
         (["sweep", "--x", "software_returns=1:2:3", "--metric", "vibes"], "invalid choice"),
-        (["ensemble", "--draws", "0"], "--draws 0"),
+        (["ensemble", "--draws", "0"], "--draws: '0': expected a whole number from 1"),
         (["frobnicate"], "frobnicate: no such file"),  # not a subcommand: a file to open
     ],
 )

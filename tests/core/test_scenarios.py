@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -66,14 +67,19 @@ def test_missing_file_and_unknown_preset(tmp_path: Path) -> None:
         load_preset("nope")
 
 
-def test_failed_save_keeps_previous_file(tmp_path: Path) -> None:
+def test_failed_save_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "mine.toml"
     save_scenario(load_preset("status_quo"), path)
     before = path.read_text()
-    (tmp_path / "mine.toml.tmp").mkdir()  # the temporary file cannot be written
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)  # the temporary cannot be made durable
     with pytest.raises(OSError):
         save_scenario(load_preset("slow_takeoff"), path)
     assert path.read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.toml"]  # no temporary left
 
 
 def test_parameter_table_is_complete() -> None:
