@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rsiviz.core.ensemble import DEFAULT_DISTRIBUTIONS, Distribution, percentiles, sample_overrides
+from rsiviz.core.ensemble import (
+    DEFAULT_DISTRIBUTIONS,
+    RUN_SHAPE,
+    Distribution,
+    percentiles,
+    sample_overrides,
+)
 from rsiviz.core.history import History
 from rsiviz.core.model import FloatArray
 from rsiviz.core.params import ParameterError
@@ -38,7 +44,7 @@ DEFAULT_MEMBERS = 1000
 MAX_MEMBERS = 20000
 # Parameters a Simulation takes as one value per run (the time axis, the oversight start):
 # an ensemble cannot vary them per member, so neither a fan nor a tornado offers them.
-ONE_VALUE_PER_RUN: tuple[str, ...] = ("start_year", "years", "oversight_start")
+ONE_VALUE_PER_RUN: tuple[str, ...] = RUN_SHAPE
 
 Progress = Callable[[int, int], None]
 
