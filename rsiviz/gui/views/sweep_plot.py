@@ -1,0 +1,217 @@
+"""The sweep map's picture: heat map, colour bar, regime boundaries, the current point.
+
+Log-scale parameters are drawn in log10 coordinates (their grid is log-spaced, so cells
+stay square) with an axis that labels powers of ten. NaN cells ("never reached") are
+transparent in the image and show a hatched grey rectangle underneath, with its own
+legend entry.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPen
+
+from rsiviz.core.params import SPEC_BY_NAME
+from rsiviz.core.regime import EXPLOSION_WINDOW_MONTHS, EXPLOSION_YEARS, FIZZLE_MULTIPLIER
+from rsiviz.core.sweepmap import SweepMap, axis_label, metric_label
+from rsiviz.gui.theme import Theme
+
+NAN_COLOUR = "#b8b8b8"
+NAN_BRUSH = QBrush(QColor(NAN_COLOUR), Qt.BrushStyle.BDiagPattern)
+COLOUR_MAP = "viridis"  # perceptually uniform and colour-blind safe; no grey in it
+# (level on the regime field, legend text, pen style)
+BOUNDARIES = (
+    (
+        1.5,
+        f"explosion: >= {EXPLOSION_YEARS:g} years of progress in {EXPLOSION_WINDOW_MONTHS} months",
+        Qt.PenStyle.SolidLine,
+    ),
+    (0.5, f"fizzle: progress never above {FIZZLE_MULTIPLIER:g}x", Qt.PenStyle.DashLine),
+)
+
+
+def plain_ticks(axis: pg.AxisItem, values: list, scale: float, spacing: float) -> list[str]:
+    """Plain numbers on a log axis too (2, 5, 10, 20 rather than 2·10⁰)."""
+    if axis.logMode:
+        return [f"{10.0**v:.3g}" for v in values]
+    return list(pg.AxisItem.tickStrings(axis, values, scale, spacing))
+
+
+class ParamAxis(pg.AxisItem):
+    def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:
+        return plain_ticks(self, values, scale, spacing)
+
+
+def log_colours(values: np.ndarray) -> bool:
+    """Colour by log10 when the finite values are positive and span two decades or more."""
+    finite = values[np.isfinite(values)]
+    return bool(finite.size and finite.min() > 0 and finite.max() >= 100 * finite.min())
+
+
+def to_axis(name: str, values: np.ndarray) -> np.ndarray:
+    """Parameter values -> plot coordinates (log10 for log-scale parameters)."""
+    return np.log10(values) if is_log(name) else np.asarray(values, dtype=float)
+
+
+def is_log(name: str) -> bool:
+    spec = SPEC_BY_NAME[name]
+    return spec.log_scale and spec.low is not None and spec.low > 0
+
+
+def cell_rect(xs: np.ndarray, ys: np.ndarray) -> QRectF:
+    """The rectangle covered by cells centred on ``xs`` x ``ys`` (plot coordinates)."""
+    dx = (xs[-1] - xs[0]) / (xs.size - 1) if xs.size > 1 else max(abs(xs[0]) * 0.1, 0.1)
+    dy = (ys[-1] - ys[0]) / (ys.size - 1) if ys.size > 1 else max(abs(ys[0]) * 0.1, 0.1)
+    return QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * xs.size, dy * ys.size)
+
+
+class SweepPlot(pg.GraphicsLayoutWidget):
+    """The heat map; emits ``cell_clicked(i, j)`` (column, row) and ``cell_hovered``."""
+
+    cell_clicked = Signal(int, int)
+    cell_hovered = Signal(int, int)  # -1, -1 off the map
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.result: SweepMap | None = None
+        self._rect = QRectF()
+        self.setBackground("w")
+        self.plot = self.addPlot(
+            row=0, col=0, axisItems={"left": ParamAxis("left"), "bottom": ParamAxis("bottom")}
+        )
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.nan_rect = pg.QtWidgets.QGraphicsRectItem()
+        self.nan_rect.setBrush(NAN_BRUSH)
+        self.nan_rect.setPen(QPen(Qt.PenStyle.NoPen))
+        self.plot.addItem(self.nan_rect)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.colour_bar = pg.ColorBarItem(
+            colorMap=pg.colormap.get(COLOUR_MAP), interactive=False, width=18
+        )
+        self.colour_bar.setImageItem(self.image)
+        bar_axis = self.colour_bar.getAxis("right")
+        bar_axis.tickStrings = functools.partial(plain_ticks, bar_axis)
+        self.addItem(self.colour_bar, row=0, col=1)
+        self.isocurves = []
+        for level, _, style in BOUNDARIES:
+            iso = pg.IsocurveItem(level=level, axisOrder="row-major")
+            iso.setParentItem(self.image)
+            iso.setZValue(5)
+            self.isocurves.append((iso, style))
+        self.marker = pg.ScatterPlotItem(symbol="+", size=22)
+        self.marker.setZValue(10)
+        self.plot.addItem(self.marker)
+        # Below the map, not on it: the map has no corner free of data.
+        self.legend = pg.LegendItem(labelTextColor="#111111")
+        self.legend.setColumnCount(2)
+        self.addItem(self.legend, row=1, col=0, colspan=2)
+        self._legend_samples()
+        self.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.scene().sigMouseMoved.connect(self._on_scene_moved)
+        self.apply_theme()
+
+    def _legend_samples(self) -> None:
+        nan_sample = pg.BarGraphItem(x=[0], height=[1], width=1, brush=NAN_BRUSH, pen="#777777")
+        self.legend.addItem(nan_sample, "never reached within the run")
+        self._line_samples = []
+        for _, text, style in BOUNDARIES:
+            sample = pg.PlotDataItem([0, 1], [0, 0])
+            self._line_samples.append((sample, style))
+            self.legend.addItem(sample, text)
+        self._marker_sample = pg.ScatterPlotItem(symbol="+", size=16)
+        self.legend.addItem(self._marker_sample, "current parameters (live run)")
+
+    def apply_theme(self) -> None:
+        t = self.theme
+        for iso, style in self.isocurves:
+            iso.setPen(t.make_pen("#ffffff", style, 0.9))
+        for sample, style in self._line_samples:
+            sample.setPen(t.make_pen("#333333", style, 0.9))
+        pen = pg.mkPen("#ffffff", width=2.5 * t.scale)
+        for item in (self.marker, self._marker_sample):
+            item.setPen(pen)
+            item.setBrush(pg.mkBrush("#000000"))
+        self._marker_sample.setPen(pg.mkPen("#000000", width=2.5 * t.scale))
+        font = t.font(0.85)
+        for name in ("left", "bottom"):
+            axis = self.plot.getAxis(name)
+            axis.setStyle(tickFont=font)
+            axis.setPen("#111111")
+            axis.setTextPen("#111111")
+        self.colour_bar.getAxis("right").setStyle(tickFont=font)
+        self.colour_bar.getAxis("right").setTextPen("#111111")
+        for _, label in self.legend.items:
+            label.setText(label.text, size=f"{t.point_size(0.8):.1f}pt", color="#111111")
+
+    # -- data ---------------------------------------------------------------------------
+    def show_map(self, result: SweepMap) -> None:
+        """Draw ``result`` (values and regime ``(ny, nx)``)."""
+        self.result = result
+        xs, ys = to_axis(result.x_name, result.xs), to_axis(result.y_name, result.ys)
+        self._rect = cell_rect(xs, ys)
+        log = log_colours(result.values)
+        shown = np.log10(result.values) if log else result.values
+        finite = shown[np.isfinite(shown)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if high <= low:
+            low, high = low - 0.5, high + 0.5
+        self.image.setImage(shown, autoLevels=False, levels=(low, high))
+        self.colour_bar.getAxis("right").setLogMode(log)
+        self.image.setRect(self._rect)
+        self.colour_bar.setLevels((low, high))
+        self.nan_rect.setRect(self._rect)
+        for iso, _ in self.isocurves:
+            iso.setData(result.regime)
+        self._axes(result)
+        self.plot.setRange(rect=self._rect, padding=0)
+
+    def _axes(self, result: SweepMap) -> None:
+        size = f"{self.theme.point_size(0.9):.1f}pt"
+        self.plot.getAxis("bottom").setLogMode(is_log(result.x_name))
+        self.plot.getAxis("left").setLogMode(is_log(result.y_name))
+        self.plot.setLabel("bottom", axis_label(result.x_name), size=size, color="#111111")
+        self.plot.setLabel("left", axis_label(result.y_name), size=size, color="#111111")
+        self.plot.setTitle(
+            metric_label(result.metric, result.level),
+            size=f"{self.theme.point_size():.1f}pt",
+            color="#111111",
+        )
+
+    def mark(self, x_name: str, x: float, y_name: str, y: float) -> None:
+        """Put the current-point marker at parameter values ``x``, ``y``."""
+        px = float(to_axis(x_name, np.array([x]))[0])
+        py = float(to_axis(y_name, np.array([y]))[0])
+        if math.isfinite(px) and math.isfinite(py):
+            self.marker.setData([px], [py])
+        else:
+            self.marker.setData([], [])
+
+    # -- mouse --------------------------------------------------------------------------
+    def cell_at(self, scene_pos: QPointF) -> tuple[int, int]:
+        """(column, row) of the cell under ``scene_pos``; (-1, -1) off the map."""
+        if self.result is None or self._rect.isEmpty():
+            return -1, -1
+        p = self.plot.vb.mapSceneToView(scene_pos)
+        ny, nx = self.result.values.shape
+        i = math.floor((p.x() - self._rect.left()) / self._rect.width() * nx)
+        j = math.floor((p.y() - self._rect.top()) / self._rect.height() * ny)
+        if 0 <= i < nx and 0 <= j < ny:
+            return i, j
+        return -1, -1
+
+    def _on_scene_clicked(self, event: object) -> None:
+        i, j = self.cell_at(event.scenePos())  # type: ignore[attr-defined]
+        if i >= 0 and event.button() == Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            self.cell_clicked.emit(i, j)
+
+    def _on_scene_moved(self, pos: QPointF) -> None:
+        self.cell_hovered.emit(*self.cell_at(pos))
