@@ -91,6 +91,11 @@ def test_clicking_a_cell_loads_it_into_the_live_run(view, qtbot) -> None:
     p = ctl.scenario.params
     assert p.software_returns == view.result.xs[3] and p.automation_span == view.result.ys[2]
     assert view.ctx.messages[-1][0] == "info"
+    view.plot.cell_clicked.emit(1, 1)  # a second click soon after: its own undo step
+    ctl.flush()
+    assert ctl.undo() and ctl.scenario.params.software_returns == view.result.xs[3]
+    assert ctl.undo() and ctl.scenario.params == type(p)()  # one step per click
+    assert ctl.redo() and ctl.scenario.params == p
     from rsiviz.gui.views.sweep_plot import is_log
 
     assert is_log("software_returns") and not is_log("automation_span")

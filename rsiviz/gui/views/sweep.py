@@ -237,7 +237,9 @@ class SweepView(QWidget):
         r = self.result
         if r is None:
             return
-        # Both values in one event-loop turn: the controller applies them as one edit.
+        # Both values in one event-loop turn: the controller applies them as one undo step
+        # (sealed first, so two quick clicks are two steps, not one slider drag).
+        self.ctx.controller.seal_undo()
         self.ctx.controller.set_param(r.x_name, float(r.xs[i]))
         self.ctx.controller.set_param(r.y_name, float(r.ys[j]))
         self.ctx.show_message(
