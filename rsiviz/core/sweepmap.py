@@ -140,6 +140,23 @@ def _outcomes(hist: History, metric: str, level: float) -> tuple[FloatArray, Flo
     return np.asarray(METRICS[metric][1](hist, level), dtype=float), regime(hist)
 
 
+def boundary_segments(field: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
+    """Cell edges between cells on either side of ``level``, as pairs of points.
+
+    ``field`` is ``(ny, nx)``; cell ``(j, i)`` covers ``i..i+1`` in x and ``j..j+1`` in y.
+    Returns ``(x, y)`` of shape ``(2K,)``: K segments, each two consecutive points. For a
+    regime field (whole numbers) this is the exact staircase between regimes, with no
+    interpolation between categories.
+    """
+    above = np.asarray(field) > level
+    ny, nx = above.shape
+    jv, iv = np.nonzero(above[:, 1:] != above[:, :-1])  # between columns i and i+1
+    jh, ih = np.nonzero(above[1:, :] != above[:-1, :])  # between rows j and j+1
+    x = np.concatenate([np.repeat(iv + 1.0, 2), np.stack([ih, ih + 1.0], 1).ravel()])
+    y = np.concatenate([np.stack([jv, jv + 1.0], 1).ravel(), np.repeat(jh + 1.0, 2)])
+    return x.astype(float), y.astype(float)
+
+
 # -- export ------------------------------------------------------------------------------
 def axis_label(name: str) -> str:
     """``name (unit)`` for a parameter, or the bare name when it has no unit."""

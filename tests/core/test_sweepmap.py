@@ -148,3 +148,17 @@ def test_csv_names_axes_metric_level_units_and_says_not_a_forecast() -> None:
     for r, v in zip(rows, flat, strict=True):
         if r["year_capability_reaches"]:
             assert float(r["year_capability_reaches"]) == pytest.approx(v, rel=1e-5)
+
+
+def test_boundary_segments_follow_cell_edges_between_regimes() -> None:
+    from rsiviz.core.sweepmap import boundary_segments
+
+    field = np.array([[0.0, 0.0, 2.0], [0.0, 2.0, 2.0]])  # (ny=2, nx=3)
+    x, y = boundary_segments(field, 1.5)
+    segments = {((x[k], y[k]), (x[k + 1], y[k + 1])) for k in range(0, x.size, 2)}
+    assert segments == {
+        ((2.0, 0.0), (2.0, 1.0)),  # row 0: between columns 1 and 2
+        ((1.0, 1.0), (1.0, 2.0)),  # row 1: between columns 0 and 1
+        ((1.0, 1.0), (2.0, 1.0)),  # column 1: between rows 0 and 1
+    }
+    assert boundary_segments(np.zeros((3, 3)), 0.5)[0].size == 0

@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QPen
 
 from rsiviz.core.params import SPEC_BY_NAME
 from rsiviz.core.regime import EXPLOSION_WINDOW_MONTHS, EXPLOSION_YEARS, FIZZLE_MULTIPLIER
-from rsiviz.core.sweepmap import SweepMap, axis_label, metric_label
+from rsiviz.core.sweepmap import SweepMap, axis_label, boundary_segments, metric_label
 from rsiviz.gui.theme import Theme
 
 NAN_COLOUR = "#b8b8b8"
@@ -101,12 +101,14 @@ class SweepPlot(pg.GraphicsLayoutWidget):
         bar_axis = self.colour_bar.getAxis("right")
         bar_axis.tickStrings = functools.partial(plain_ticks, bar_axis)
         self.addItem(self.colour_bar, row=0, col=1)
+        # Regime boundaries along cell edges: a regime is a category, so no interpolation
+        # (and pyqtgraph's IsocurveItem cost ~40 ms per line per paint at 100 x 100).
         self.isocurves = []
-        for level, _, style in BOUNDARIES:
-            iso = pg.IsocurveItem(level=level, axisOrder="row-major")
-            iso.setParentItem(self.image)
-            iso.setZValue(5)
-            self.isocurves.append((iso, style))
+        for _, _, style in BOUNDARIES:
+            line = pg.PlotCurveItem(connect="pairs")
+            line.setZValue(5)
+            self.plot.addItem(line)
+            self.isocurves.append((line, style))
         self.marker = pg.ScatterPlotItem(symbol="+", size=22)
         self.marker.setZValue(10)
         self.plot.addItem(self.marker)
@@ -169,8 +171,14 @@ class SweepPlot(pg.GraphicsLayoutWidget):
         self.image.setRect(self._rect)
         self.colour_bar.setLevels((low, high))
         self.nan_rect.setRect(self._rect)
-        for iso, _ in self.isocurves:
-            iso.setData(result.regime)
+        self.nan_rect.setVisible(bool(np.isnan(result.values).any()))  # the hatch costs a paint
+        ny, nx = result.values.shape
+        for (line, _), (level, _, _) in zip(self.isocurves, BOUNDARIES, strict=True):
+            i, j = boundary_segments(result.regime, level)
+            line.setData(
+                self._rect.left() + i * self._rect.width() / nx,
+                self._rect.top() + j * self._rect.height() / ny,
+            )
         self._axes(result)
         self.plot.setRange(rect=self._rect, padding=0)
 
