@@ -5,20 +5,21 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from rsiviz.core.viewstate import ViewState
-from tests.gui.fake_ctx import FakeContext
+from tests.gui.view_context import view_context
 
 
 @pytest.fixture
 def view(qtbot, controller):
     from rsiviz.gui.views.compare import CompareView
 
-    ctx = FakeContext(controller, view_state=ViewState())
+    ctx, messages = view_context(controller)
     v = CompareView(ctx)
+    v.messages = messages
     qtbot.addWidget(v)
     v.resize(900, 500)
     v.show()
-    return v
+    yield v
+    ctx.jobs.shutdown()
 
 
 def _cells(view) -> dict[str, list[str]]:
@@ -66,7 +67,7 @@ def test_at_most_four_runs_are_visible(view) -> None:
     runs = view.saved_runs()
     assert [r.visible for r in runs] == [True, True, True, True, False]
     assert not view.set_visible(runs[4].key, True)
-    assert "Up to 4" in view.ctx.messages[-1][1]
+    assert "Up to 4" in view.messages[-1][1]
     assert view.set_visible(runs[0].key, False) and view.set_visible(runs[4].key, True)
     assert [r.visible for r in view.saved_runs()] == [False, True, True, True, True]
     item = view.runs_list.item(1)
@@ -80,7 +81,7 @@ def test_rename_and_delete(view) -> None:
     view.runs_list.item(0).setText("Baseline")
     assert view.ctx.view_state.runs[a.key].label == "Baseline"
     assert not view.rename(b.key, "Baseline")  # taken
-    assert view.ctx.messages[-1][0] == "error"
+    assert view.messages[-1][0] == "error"
     assert not view.rename(b.key, "  ")
     view.delete(a.key)
     assert [r.label for r in view.saved_runs()] == ["Run B"]

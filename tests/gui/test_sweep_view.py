@@ -11,19 +11,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.gui.fake_ctx import FakeContext
+from tests.gui.view_context import view_context
 
 
 @pytest.fixture
 def view(qtbot, controller):
     from rsiviz.gui.views.sweep import SweepView
 
-    ctx = FakeContext(controller)
+    ctx, messages = view_context(controller)
     v = SweepView(ctx)
+    v.messages = messages
     qtbot.addWidget(v)
     v.resize(1000, 700)
     v.show()
-    return v
+    yield v
+    ctx.jobs.shutdown()
 
 
 def _small_grid(view, nx: int = 5, ny: int = 4) -> None:
@@ -90,7 +92,7 @@ def test_clicking_a_cell_loads_it_into_the_live_run(view, qtbot) -> None:
     ctl.flush()
     p = ctl.scenario.params
     assert p.software_returns == view.result.xs[3] and p.automation_span == view.result.ys[2]
-    assert view.ctx.messages[-1][0] == "info"
+    assert view.messages[-1][0] == "info"
     view.plot.cell_clicked.emit(1, 1)  # a second click soon after: its own undo step
     ctl.flush()
     assert ctl.undo() and ctl.scenario.params.software_returns == view.result.xs[3]
@@ -128,7 +130,7 @@ def test_exports_png_and_csv(view, tmp_path: Path) -> None:
     assert "not a forecast" in text and "year_capability_reaches at level 14 OOM" in text
     assert len([ln for ln in text.splitlines() if not ln.startswith("#")]) == 1 + 20
     assert not view.export_csv(str(tmp_path / "missing" / "x.csv"))
-    assert view.ctx.messages[-1][0] == "error"
+    assert view.messages[-1][0] == "error"
 
 
 def test_the_same_parameter_twice_is_refused_in_words(view) -> None:

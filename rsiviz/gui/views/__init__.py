@@ -21,6 +21,8 @@ VIEWS: list[tuple[str, str, str]] = [
     ("explain", "rsiviz.gui.views.explain:ExplainView", "bottom"),
     ("calibration", "rsiviz.gui.views.calibration:CalibrationView", "bottom"),
     ("replication", "rsiviz.gui.views.replication:ReplicationView", "bottom"),
+    ("sweep", "rsiviz.gui.views.sweep:SweepView", "bottom"),
+    ("compare", "rsiviz.gui.views.compare:CompareView", "bottom"),
 ]
 
 

@@ -13,7 +13,7 @@ import string
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from rsiviz.core.compare import diff_runs
-from rsiviz.core.viewstate import Run
+from rsiviz.core.viewstate import MAX_SAVED_SHOWN, Run
+from rsiviz.gui.overlays import SAVED_STYLES
 
-MAX_VISIBLE = 4
 SAVED = "saved"
 NOTE = (
     "Tick up to four kept runs to draw them on the main plots. The table lists what "
@@ -78,9 +78,6 @@ class CompareView(QWidget):
         self.runs_list.itemChanged.connect(self._on_runs_list_item_changed)
         self.runs_list.currentRowChanged.connect(self._update_buttons)
         ctx.view_state.events.runs.connect(self._on_view_state_runs)
-        for signal in ("params_changed", "scenario_changed"):
-            if hasattr(ctx.controller, signal):
-                getattr(ctx.controller, signal).connect(self._on_controller_changed)
         self.apply_theme()
         self.refresh()
 
@@ -123,19 +120,20 @@ class CompareView(QWidget):
         history = scenario.simulation().run()
         saved = self.saved_runs()
         label = next_label({r.label for r in saved} | {r.key[len(SAVED) + 1 :] for r in saved})
-        visible = sum(r.visible for r in saved) < MAX_VISIBLE
+        visible = sum(r.visible for r in saved) < MAX_SAVED_SHOWN
         run = Run(f"{SAVED}:{label}", SAVED, label, history, scenario, visible)
         self.ctx.view_state.set_run(run)
         self.ctx.show_message("info", f"Kept the live run as {label}")
         return run
 
     def set_visible(self, key: str, visible: bool) -> bool:
-        """Show or hide a kept run on the main plots; at most MAX_VISIBLE at once."""
+        """Show or hide a kept run on the main plots; at most MAX_SAVED_SHOWN at once."""
         run = self.ctx.view_state.runs[key]
         shown = sum(r.visible for r in self.saved_runs() if r.key != key)
-        if visible and shown >= MAX_VISIBLE:
+        if visible and shown >= MAX_SAVED_SHOWN:
             self.ctx.show_message(
-                "info", f"Up to {MAX_VISIBLE} kept runs can be shown at once: untick one first."
+                "info",
+                f"Up to {MAX_SAVED_SHOWN} kept runs can be shown at once: untick one first.",
             )
             self.refresh()
             return False
@@ -167,8 +165,12 @@ class CompareView(QWidget):
         self._refreshing = True
         current = self._current_key()
         self.runs_list.clear()
+        slot = 0
         for run in self.saved_runs():
             item = QListWidgetItem(run.label)
+            if run.visible and slot < MAX_SAVED_SHOWN:
+                item.setIcon(self._line_icon(slot))  # the line style it has on the plots
+                slot += 1
             item.setData(Qt.ItemDataRole.UserRole, run.key)
             item.setFlags(
                 item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
@@ -181,6 +183,17 @@ class CompareView(QWidget):
         self._refreshing = False
         self._update_buttons()
         self._fill_table()
+
+    def _line_icon(self, slot: int) -> QIcon:
+        colour, style = SAVED_STYLES[slot % len(SAVED_STYLES)]
+        size = self.runs_list.fontMetrics().height()
+        pixmap = QPixmap(size * 2, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setPen(self.ctx.theme.make_pen(colour, style, 0.8))
+        painter.drawLine(0, size // 2, size * 2, size // 2)
+        painter.end()
+        return QIcon(pixmap)
 
     def _fill_table(self) -> None:
         runs = self.ticked()
@@ -234,13 +247,9 @@ class CompareView(QWidget):
             return
         if key.startswith(f"{SAVED}:"):
             self.refresh()
-        else:
-            self._on_controller_changed()
-
-    def _on_controller_changed(self, *_: object) -> None:
-        # The live run is set often (every development pause, every re-run): compare only
-        # when its scenario has really changed.
-        if self.ctx.controller.current_scenario() != self._compared:
+        elif key == "live" and self.ctx.controller.current_scenario() != self._compared:
+            # The live run is set often (every re-run and development pause): compare only
+            # when its scenario has really changed.
             self._fill_table()
 
     def _on_runs_list_item_changed(self, item: QListWidgetItem) -> None:

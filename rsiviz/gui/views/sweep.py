@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -30,7 +32,7 @@ from rsiviz.core.ensemble import METRICS, grid_values
 from rsiviz.core.params import ParameterError, param_specs
 from rsiviz.core.regime import REGIME_NAMES
 from rsiviz.core.sweepmap import NOT_A_FORECAST, SweepMap, needs_level, sweep_map, sweep_map_csv
-from rsiviz.gui.views.sweep_plot import SweepPlot
+from rsiviz.gui.views.sweep_plot import Legend, SweepPlot
 
 JOB_KEY = "sweep"
 DEFAULT_X, DEFAULT_Y = "software_returns", "full_automation_speedup"
@@ -56,13 +58,17 @@ class AxisChooser(QWidget):
         self.n.setRange(2, 200)
         self.n.setValue(DEFAULT_N)
         self.n.setToolTip("Grid points along this axis")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel(label))
-        row.addWidget(self.param, 2)
-        for text, w in (("from", self.low), ("to", self.high), ("N", self.n)):
-            row.addWidget(QLabel(text))
-            row.addWidget(w, 1)
+        grid = QGridLayout(self)  # two rows, so the controls fit a narrow column
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(QLabel(label), 0, 0)
+        grid.addWidget(self.param, 0, 1, 1, 5)
+        for col, (text, w) in enumerate((("from", self.low), ("to", self.high), ("N", self.n))):
+            grid.addWidget(QLabel(text), 1, 2 * col)
+            grid.addWidget(w, 1, 2 * col + 1)
+            w.setMinimumWidth(40)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 3)
+        grid.setColumnStretch(5, 2)
         self.param.currentIndexChanged.connect(self._on_param_changed)
         self.set_param(name)
         for w in (self.low, self.high, self.n):
@@ -109,6 +115,11 @@ class SweepView(QWidget):
         self.ctx = ctx
         self.result: SweepMap | None = None
         self.plot = SweepPlot(ctx.theme)
+        self.legend = Legend(ctx.theme)
+        self.title = QLabel("")
+        self.title.setWordWrap(True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plot.title_changed.connect(self.title.setText)
         self._build_controls()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -117,6 +128,7 @@ class SweepView(QWidget):
         self._wire()
         self.apply_theme()
         self.schedule()
+        self.recompute()  # now, so that a screenshot or test waiting for the jobs sees it
 
     # -- layout -------------------------------------------------------------------------
     def _build_controls(self) -> None:
@@ -137,26 +149,52 @@ class SweepView(QWidget):
         self.progress.setTextVisible(True)
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self.readout = QLabel("Hover over the map to read a cell; click it to load it.")
-        self.png_button = QPushButton("Export PNG...")
-        self.csv_button = QPushButton("Export CSV...")
-        top = QGridLayout()
-        top.addWidget(QLabel("Outcome"), 0, 0)
-        top.addWidget(self.metric_box, 0, 1)
-        top.addWidget(QLabel("level"), 0, 2)
-        top.addWidget(self.level_box, 0, 3)
-        top.addWidget(self.progress, 0, 4)
-        top.addWidget(self.png_button, 0, 5)
-        top.addWidget(self.csv_button, 0, 6)
-        top.addWidget(self.x_axis, 1, 0, 1, 7)
-        top.addWidget(self.y_axis, 2, 0, 1, 7)
-        top.setColumnStretch(1, 2)
-        top.setColumnStretch(4, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.readout)
-        layout.addWidget(self.status)
+        self.readout = QLabel("Hover over a cell to read it; click it to load it into the run.")
+        self.png_button = QPushButton("PNG...")
+        self.png_button.setToolTip("Export the map as a picture")
+        self.csv_button = QPushButton("CSV...")
+        self.csv_button.setToolTip("Export the map's values (x, y, value, regime) as CSV")
+        # Controls in a column left of the map: the view sits in a wide, low bottom dock.
+        side = QWidget()
+        col = QVBoxLayout(side)
+        col.setContentsMargins(0, 0, 0, 0)
+        outcome = QGridLayout()
+        outcome.addWidget(QLabel("Outcome"), 0, 0)
+        outcome.addWidget(self.metric_box, 0, 1)
+        outcome.addWidget(QLabel("level"), 1, 0)
+        outcome.addWidget(self.level_box, 1, 1)
+        col.addLayout(outcome)
+        col.addWidget(self.x_axis)
+        col.addWidget(self.y_axis)
+        col.addWidget(self.progress)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.png_button)
+        buttons.addWidget(self.csv_button)
+        col.addLayout(buttons)
+        col.addWidget(self.readout)
+        col.addWidget(self.status)
+        col.addStretch(1)
+        scroll = QScrollArea()  # the column scrolls rather than forcing a tall dock
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(210)
+        scroll.setMaximumWidth(340)
+        self.metric_box.setMinimumWidth(60)
+        for label in (self.readout, self.status):
+            label.setWordWrap(True)
+        self.plot.setMinimumSize(200, 120)
+        # The title, map and legend: what "Export PNG" saves.
+        self.map_box = QWidget()
+        box = QVBoxLayout(self.map_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.title)
+        box.addWidget(self.plot, 1)
+        box.addWidget(self.legend)
+        layout = QHBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(self.map_box, 1)
 
     def _wire(self) -> None:
         self.metric_box.currentIndexChanged.connect(self.schedule)
@@ -167,17 +205,19 @@ class SweepView(QWidget):
         self.csv_button.clicked.connect(self._on_csv_button_clicked)
         jobs = self.ctx.jobs
         jobs.progress.connect(self._on_jobs_progress)
-        controller = self.ctx.controller
-        for signal in ("params_changed", "scenario_changed"):
-            if hasattr(controller, signal):
-                getattr(controller, signal).connect(self._on_controller_changed)
+        # Re-compute when an edit is finished (not while a slider is dragged).
+        self.ctx.controller.settled.connect(self._on_controller_settled)
 
     def apply_theme(self) -> None:
         font = self.ctx.theme.font(0.9)
         for w in self.findChildren(QWidget):
-            if w is not self.plot and not isinstance(w, type(self.plot)):
-                w.setFont(font)
+            w.setFont(font)
         self.plot.apply_theme()
+        self.legend.apply_theme()
+        self.legend.setFont(self.ctx.theme.font(0.75))
+        for label in self.legend.findChildren(QLabel):
+            label.setFont(self.ctx.theme.font(0.75))
+        self.title.setFont(self.ctx.theme.font(0.95, bold=True))
 
     # -- computing ------------------------------------------------------------------------
     def schedule(self) -> None:
@@ -223,7 +263,7 @@ class SweepView(QWidget):
     def _on_job_failed(self, message: str) -> None:
         self.status.setText(f"Sweep map not computed: {message}")
 
-    def _on_controller_changed(self, *_: object) -> None:
+    def _on_controller_settled(self, _scenario: object) -> None:
         self._mark_current()
         self.schedule()
 
@@ -251,16 +291,16 @@ class SweepView(QWidget):
         if r is None or i < 0:
             return
         value = float(r.values[j, i])
-        text = f"{value:.4g}" if value == value else "never reached"
+        text = f"{value:.4g}" if value == value else "never reached"  # NaN != NaN
         regime = REGIME_NAMES[int(r.regime[j, i])]
         self.readout.setText(
-            f"{r.x_name} = {r.xs[i]:.4g}, {r.y_name} = {r.ys[j]:.4g}: {r.metric} = {text} "
-            f"({regime}). Click to load this point."
+            f"{r.x_name} = {r.xs[i]:.4g}\n{r.y_name} = {r.ys[j]:.4g}\n{r.metric} = {text} "
+            f"({regime})"
         )
 
     # -- export ---------------------------------------------------------------------------
     def export_png(self, path: str) -> bool:
-        ok = self.plot.grab().save(path)
+        ok = self.map_box.grab().save(path)
         if not ok:
             self.ctx.show_message("error", f"Could not write the picture {path}")
         return bool(ok)

@@ -14,7 +14,8 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from rsiviz.core.params import SPEC_BY_NAME
 from rsiviz.core.regime import EXPLOSION_WINDOW_MONTHS, EXPLOSION_YEARS, FIZZLE_MULTIPLIER
@@ -28,10 +29,10 @@ COLOUR_MAP = "viridis"  # perceptually uniform and colour-blind safe; no grey in
 BOUNDARIES = (
     (
         1.5,
-        f"explosion: >= {EXPLOSION_YEARS:g} years of progress in {EXPLOSION_WINDOW_MONTHS} months",
+        f"explosion: >= {EXPLOSION_YEARS:g} yr of progress in {EXPLOSION_WINDOW_MONTHS} months",
         Qt.PenStyle.SolidLine,
     ),
-    (0.5, f"fizzle: progress never above {FIZZLE_MULTIPLIER:g}x", Qt.PenStyle.DashLine),
+    (0.5, f"fizzle: never above {FIZZLE_MULTIPLIER:g}x pace", Qt.PenStyle.DashLine),
 )
 
 
@@ -42,9 +43,27 @@ def plain_ticks(axis: pg.AxisItem, values: list, scale: float, spacing: float) -
     return list(pg.AxisItem.tickStrings(axis, values, scale, spacing))
 
 
+def log_tick_values(axis: pg.AxisItem, low: float, high: float, size: float) -> list:
+    """On a log axis: 1-2-5 steps where they fit (~28 px each), else decades only."""
+    if not axis.logMode:
+        return list(pg.AxisItem.tickValues(axis, low, high, size))
+    decades = range(math.floor(low), math.ceil(high) + 1)
+    for steps in ((1.0, 2.0, 5.0), (1.0, 3.0), (1.0,)):
+        ticks = [k + math.log10(m) for k in decades for m in steps]
+        ticks = [t for t in ticks if low - 1e-9 <= t <= high + 1e-9]
+        if len(ticks) * 28 <= size or steps == (1.0,):
+            return [(1.0, ticks)]
+    return []
+
+
 class ParamAxis(pg.AxisItem):
+    """Parameter axes: plain numbers and readable 1-2-5 steps on log axes."""
+
     def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:
         return plain_ticks(self, values, scale, spacing)
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        return log_tick_values(self, minVal, maxVal, size)
 
 
 def log_colours(values: np.ndarray) -> bool:
@@ -75,6 +94,7 @@ class SweepPlot(pg.GraphicsLayoutWidget):
 
     cell_clicked = Signal(int, int)
     cell_hovered = Signal(int, int)  # -1, -1 off the map
+    title_changed = Signal(str)  # what the map shows (a QLabel above it can wrap the text)
 
     def __init__(self, theme: Theme) -> None:
         super().__init__()
@@ -100,6 +120,7 @@ class SweepPlot(pg.GraphicsLayoutWidget):
         self.colour_bar.setImageItem(self.image)
         bar_axis = self.colour_bar.getAxis("right")
         bar_axis.tickStrings = functools.partial(plain_ticks, bar_axis)
+        bar_axis.tickValues = functools.partial(log_tick_values, bar_axis)
         self.addItem(self.colour_bar, row=0, col=1)
         # Regime boundaries along cell edges: a regime is a category, so no interpolation
         # (and pyqtgraph's IsocurveItem cost ~40 ms per line per paint at 100 x 100).
@@ -112,37 +133,16 @@ class SweepPlot(pg.GraphicsLayoutWidget):
         self.marker = pg.ScatterPlotItem(symbol="+", size=22)
         self.marker.setZValue(10)
         self.plot.addItem(self.marker)
-        # Below the map, not on it: the map has no corner free of data.
-        self.legend = pg.LegendItem(labelTextColor="#111111")
-        self.legend.setColumnCount(2)
-        self.addItem(self.legend, row=1, col=0, colspan=2)
-        self._legend_samples()
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.scene().sigMouseMoved.connect(self._on_scene_moved)
         self.apply_theme()
-
-    def _legend_samples(self) -> None:
-        nan_sample = pg.BarGraphItem(x=[0], height=[1], width=1, brush=NAN_BRUSH, pen="#777777")
-        self.legend.addItem(nan_sample, "never reached within the run")
-        self._line_samples = []
-        for _, text, style in BOUNDARIES:
-            sample = pg.PlotDataItem([0, 1], [0, 0])
-            self._line_samples.append((sample, style))
-            self.legend.addItem(sample, text)
-        self._marker_sample = pg.ScatterPlotItem(symbol="+", size=16)
-        self.legend.addItem(self._marker_sample, "current parameters (live run)")
 
     def apply_theme(self) -> None:
         t = self.theme
         for iso, style in self.isocurves:
             iso.setPen(t.make_pen("#ffffff", style, 0.9))
-        for sample, style in self._line_samples:
-            sample.setPen(t.make_pen("#333333", style, 0.9))
-        pen = pg.mkPen("#ffffff", width=2.5 * t.scale)
-        for item in (self.marker, self._marker_sample):
-            item.setPen(pen)
-            item.setBrush(pg.mkBrush("#000000"))
-        self._marker_sample.setPen(pg.mkPen("#000000", width=2.5 * t.scale))
+        self.marker.setPen(pg.mkPen("#ffffff", width=2.5 * t.scale))
+        self.marker.setBrush(pg.mkBrush("#000000"))
         font = t.font(0.85)
         for name in ("left", "bottom"):
             axis = self.plot.getAxis(name)
@@ -151,8 +151,6 @@ class SweepPlot(pg.GraphicsLayoutWidget):
             axis.setTextPen("#111111")
         self.colour_bar.getAxis("right").setStyle(tickFont=font)
         self.colour_bar.getAxis("right").setTextPen("#111111")
-        for _, label in self.legend.items:
-            label.setText(label.text, size=f"{t.point_size(0.8):.1f}pt", color="#111111")
 
     # -- data ---------------------------------------------------------------------------
     def show_map(self, result: SweepMap) -> None:
@@ -188,11 +186,7 @@ class SweepPlot(pg.GraphicsLayoutWidget):
         self.plot.getAxis("left").setLogMode(is_log(result.y_name))
         self.plot.setLabel("bottom", axis_label(result.x_name), size=size, color="#111111")
         self.plot.setLabel("left", axis_label(result.y_name), size=size, color="#111111")
-        self.plot.setTitle(
-            metric_label(result.metric, result.level),
-            size=f"{self.theme.point_size():.1f}pt",
-            color="#111111",
-        )
+        self.title_changed.emit(metric_label(result.metric, result.level))
 
     def mark(self, x_name: str, x: float, y_name: str, y: float) -> None:
         """Put the current-point marker at parameter values ``x``, ``y``."""
@@ -223,3 +217,50 @@ class SweepPlot(pg.GraphicsLayoutWidget):
 
     def _on_scene_moved(self, pos: QPointF) -> None:
         self.cell_hovered.emit(*self.cell_at(pos))
+
+
+class Legend(QWidget):
+    """The map's key, beside it (the map has no corner free of data): cells that never
+    reach the level, the two regime boundaries and the current point."""
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.rows = [("nan", "never reached in the run")]
+        self.rows += [(f"line{k}", text) for k, (_, text, _) in enumerate(BOUNDARIES)]
+        self.rows += [("marker", "the live run's parameters")]
+        self.icons = [QLabel() for _ in self.rows]
+        for k, (icon, (_, text)) in enumerate(zip(self.icons, self.rows, strict=True)):
+            label = QLabel(text)
+            label.setWordWrap(True)
+            row, col = divmod(k, 2)
+            self.grid.addWidget(icon, row, 2 * col)
+            self.grid.addWidget(label, row, 2 * col + 1)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(3, 1)
+        self.apply_theme()
+
+    def apply_theme(self) -> None:
+        size = max(10, round(self.theme.point_size(1.0)))
+        for icon, (kind, _) in zip(self.icons, self.rows, strict=True):
+            icon.setPixmap(self._sample(kind, size))
+
+    def _sample(self, kind: str, size: int) -> QPixmap:
+        pixmap = QPixmap(size * 2, size)
+        pixmap.fill(QColor("#5d6d7e") if kind.startswith("line") else Qt.GlobalColor.transparent)
+        p = QPainter(pixmap)
+        if kind == "nan":
+            p.setPen(QPen(QColor("#777777")))
+            p.setBrush(NAN_BRUSH)
+            p.drawRect(1, 1, size * 2 - 2, size - 2)
+        elif kind.startswith("line"):  # white on a dark swatch, as on the map
+            p.setPen(self.theme.make_pen("#ffffff", BOUNDARIES[int(kind[4:])][2], 0.9))
+            p.drawLine(0, size // 2, size * 2, size // 2)
+        else:
+            p.setPen(QPen(QColor("#000000"), 3))
+            p.drawLine(size - size // 2, size // 2, size + size // 2, size // 2)
+            p.drawLine(size, 1, size, size - 1)
+        p.end()
+        return pixmap
