@@ -99,7 +99,9 @@ class CompareView(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(1, 4)
+        split.setChildrenCollapsible(False)
+        self._split = split
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(split, 1)
@@ -109,6 +111,8 @@ class CompareView(QWidget):
         font = self.ctx.theme.font(0.9)
         for w in (self, *self.findChildren(QWidget)):
             w.setFont(font)
+        # Room for a name like "Run A" and its line sample, whatever the UI scale.
+        self.runs_list.setMinimumWidth(self.runs_list.fontMetrics().horizontalAdvance("M") * 9)
 
     # -- the kept runs ------------------------------------------------------------------
     def saved_runs(self) -> list[Run]:
