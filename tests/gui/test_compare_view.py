@@ -5,21 +5,16 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.view_context import view_context
+from tests.gui.view_context import open_view
 
 
 @pytest.fixture
 def view(qtbot, controller):
     from rsiviz.gui.views.compare import CompareView
 
-    ctx, messages = view_context(controller)
-    v = CompareView(ctx)
-    v.messages = messages
-    qtbot.addWidget(v)
-    v.resize(900, 500)
-    v.show()
+    v = open_view(qtbot, controller, CompareView, (900, 500))
     yield v
-    ctx.jobs.shutdown()
+    v.ctx.jobs.shutdown()
 
 
 def _cells(view) -> dict[str, list[str]]:

@@ -11,21 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.gui.view_context import view_context
+from tests.gui.view_context import open_view
 
 
 @pytest.fixture
 def view(qtbot, controller):
     from rsiviz.gui.views.sweep import SweepView
 
-    ctx, messages = view_context(controller)
-    v = SweepView(ctx)
-    v.messages = messages
-    qtbot.addWidget(v)
-    v.resize(1000, 700)
-    v.show()
+    v = open_view(qtbot, controller, SweepView, (1000, 700))
     yield v
-    ctx.jobs.shutdown()
+    v.ctx.jobs.shutdown()
 
 
 def _small_grid(view, nx: int = 5, ny: int = 4) -> None:
@@ -72,6 +67,9 @@ def test_a_cell_equals_the_cli_at_the_same_grid(view) -> None:
     np.testing.assert_array_equal(got, cli)
     assert np.isnan(got).any() and np.isfinite(got).any()  # both kinds of cell are covered
     np.testing.assert_array_equal(view.plot.image.image, got)  # what is drawn is that array
+    assert view.plot.nan_rect.isVisible()  # "never reached" cells show the hatch
+    boundary = view.plot.isocurves[0][0].getData()[0]
+    assert np.unique(view.result.regime).size > 1 and boundary.size > 0
     assert view.progress.value() == view.progress.maximum() == 20
 
 

@@ -22,3 +22,14 @@ def view_context(controller: Any) -> tuple[ViewContext, list[tuple[str, str]]]:
         show_message=lambda level, text: messages.append((level, text)),
     )
     return ctx, messages
+
+
+def open_view(qtbot: Any, controller: Any, cls: type, size: tuple[int, int]) -> Any:
+    """A view built from a fresh context, shown; ``view.messages`` lists its messages."""
+    ctx, messages = view_context(controller)
+    view = cls(ctx)
+    view.messages = messages
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    return view

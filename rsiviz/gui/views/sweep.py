@@ -8,10 +8,9 @@ loads its two values into the live run (one undoable edit).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QIODevice, QSaveFile, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -309,24 +308,24 @@ class SweepView(QWidget):
         if self.result is None:
             self.ctx.show_message("error", "There is no sweep map to export yet")
             return False
-        name = self.ctx.controller.current_scenario().name
-        try:
-            Path(path).write_text(sweep_map_csv(self.result, name), encoding="utf-8")
-        except OSError as exc:
-            self.ctx.show_message("error", f"Could not write {path}: {exc.strerror or exc}")
+        text = sweep_map_csv(self.result, self.ctx.controller.current_scenario().name)
+        out = QSaveFile(path)  # atomic: a failed export leaves an existing file as it was
+        if not (out.open(QIODevice.OpenModeFlag.WriteOnly) and out.write(text.encode()) >= 0):
+            self.ctx.show_message("error", f"Could not write {path}: {out.errorString()}")
+            out.cancelWriting()
+            return False
+        if not out.commit():
+            self.ctx.show_message("error", f"Could not write {path}: {out.errorString()}")
             return False
         return True
 
-    def _on_png_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the sweep map", "sweep.png", "PNG (*.png)"
-        )
+    def _ask_and_export(self, default: str, kind: str, export: Any) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export the sweep map", default, kind)
         if path:
-            self.export_png(path)
+            export(path)
+
+    def _on_png_button_clicked(self) -> None:
+        self._ask_and_export("sweep.png", "PNG (*.png)", self.export_png)
 
     def _on_csv_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the sweep map", "sweep.csv", "CSV (*.csv)"
-        )
-        if path:
-            self.export_csv(path)
+        self._ask_and_export("sweep.csv", "CSV (*.csv)", self.export_csv)
