@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 from rsiviz.core.ensemble import METRICS, grid_values
 from rsiviz.core.params import ParameterError, param_specs
 from rsiviz.core.regime import REGIME_NAMES
-from rsiviz.core.sweepmap import NOT_A_FORECAST, SweepMap, needs_level, sweep_map, sweep_map_csv
+from rsiviz.core.sweepmap import (
+    LEVEL_UNITS,
+    NOT_A_FORECAST,
+    SweepMap,
+    needs_level,
+    sweep_map,
+    sweep_map_csv,
+)
 from rsiviz.gui.views.sweep_plot import Legend, SweepPlot
 
 JOB_KEY = "sweep"
@@ -221,7 +228,9 @@ class SweepView(QWidget):
     # -- computing ------------------------------------------------------------------------
     def schedule(self) -> None:
         """Re-compute once the controls settle."""
-        self.level_box.setEnabled(needs_level(self.metric_box.currentData()))
+        metric = str(self.metric_box.currentData())
+        self.level_box.setEnabled(needs_level(metric))
+        self.level_box.setSuffix(f" {LEVEL_UNITS[metric]}" if needs_level(metric) else "")
         self._timer.start()
 
     def recompute(self) -> None:
