@@ -135,3 +135,33 @@ def test_the_same_parameter_twice_is_refused_in_words(view) -> None:
     view.y_axis.set_param("software_returns")
     view.recompute()
     assert "two different parameters" in view.status.text()
+
+
+def test_a_real_mouse_click_on_a_cell_loads_it(view, qtbot) -> None:
+    from PySide6.QtCore import QPointF, Qt
+
+    from rsiviz.gui.views.sweep_plot import to_axis
+
+    _small_grid(view)
+    r = view.result
+    vb = view.plot.plot.vb
+    x = to_axis(r.x_name, r.xs[2:3])[0]
+    y = to_axis(r.y_name, r.ys[1:2])[0]
+    pos = view.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+    qtbot.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    view.ctx.controller.flush()
+    params = view.ctx.controller.scenario.params
+    assert (params.software_returns, params.automation_span) == (r.xs[2], r.ys[1])
+
+
+def test_hovering_reads_the_cell_value_and_regime(view) -> None:
+    _small_grid(view)
+    r = view.result
+    j, i = np.argwhere(np.isnan(r.values))[0]
+    view.plot.cell_hovered.emit(int(i), int(j))
+    assert "never reached" in view.readout.text()
+    j, i = np.argwhere(np.isfinite(r.values))[0]
+    view.plot.cell_hovered.emit(int(i), int(j))
+    text = view.readout.text()
+    assert f"{r.values[j, i]:.4g}" in text and f"{r.xs[i]:.4g}" in text
+    assert any(name in text for name in ("fizzle", "accelerating", "explosion"))
