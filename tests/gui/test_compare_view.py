@@ -82,3 +82,14 @@ def test_rename_and_delete(view) -> None:
     assert [r.label for r in view.saved_runs()] == ["Run B"]
     assert view.runs_list.count() == 1
     assert view.keep_run().label == "Run A"  # the free name is used again
+
+
+def test_kept_runs_are_drawn_and_named_in_the_main_plot_legend(window, qtbot) -> None:
+    view = window.show_views(["compare"]) or window.docks.view("compare")
+    view.keep_run()
+    window.controller.set_param("software_returns", 2.0)
+    window.controller.flush()
+    view.keep_run()
+    qtbot.waitUntil(lambda: len(window.plots.run_overlays.shown) == 2, timeout=5000)
+    names = [label.text for _, label in window.plots.legend.items]
+    assert "Run A" in names and "Run B" in names
