@@ -300,6 +300,10 @@ class Controller(QObject):
         is deterministic) and later months are dropped, as when one is started while
         scrubbed back.
         """
+        with self._undoable():
+            return self._end_development_pause_now()
+
+    def _end_development_pause_now(self) -> bool:
         if self.view_month < self.sim.month:
             self._branch_at(self.view_month)
         book, now = self.sim.book, self.sim.time

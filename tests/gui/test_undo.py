@@ -98,3 +98,18 @@ def test_ctrl_z_and_ctrl_shift_z_in_the_window(window, qtbot) -> None:
     assert ctl.scenario.params.software_returns == 2.5
     menus = [a.text() for a in window.menuBar().actions()]
     assert "&Edit" in menus
+
+
+def test_ending_a_development_pause_now_is_undoable(controller) -> None:
+    ctl = controller
+    ctl.run_until(2028.0)
+    assert ctl.start_development_pause(months=24)
+    started = ctl.current_scenario()
+    ctl.run_until(2028.5)
+    assert ctl.end_development_pause_now()
+    ended = ctl.current_scenario()
+    assert ended != started and ended.pauses[0].months == 6.0
+    assert ctl.undo() and ctl.current_scenario() == started
+    _same_run(ctl)
+    assert ctl.redo() and ctl.current_scenario() == ended
+    _same_run(ctl)
