@@ -524,26 +524,25 @@ class Controller(QObject):
         return self._restore(self.undo_stack.redo(self.edit_state()), "Redone")
 
     def _restore(self, state: EditState | None, verb: str) -> bool:
-        """Re-run ``state`` up to the month reached now (to the end after a re-run)."""
+        """Re-run ``state``: like a parameter edit (the whole future, in the background when
+        slow) when its parameters differ, else up to the month reached now."""
         self.undo_changed.emit()
         if state is None:
             return False
         self.stop()
         self._pending.clear()
         self._rerun_timer.stop()
-        if state.scenario.params != self.scenario.params:
-            self.sim.run()  # the run being replaced stays on screen as the previous run
-            live = self.view_state.runs["live"]
-            self.view_state.set_run(
-                Run("previous", "previous", "Previous run", self.sim.history, live.scenario)
-            )
+        params_differ = state.scenario.params != self.scenario.params
         month = self.sim.month
+        self.message.emit("info", f"{verb}: the run is re-run with the restored settings.")
         self.scenario, self._live_pauses = state.scenario, list(state.live_pauses)
-        self._rebuild(month)
+        if params_differ:
+            self._rerun()  # the run it replaces stays on screen as the previous run
+        else:
+            self._rebuild(month)
+            self.emit_snapshot()
         self.scenario_changed.emit(self.scenario)
         self.params_changed.emit(self.scenario.params)
-        self.message.emit("info", f"{verb}: the run was re-run with the restored settings.")
-        self.emit_snapshot()
         self._settle()
         return True
 

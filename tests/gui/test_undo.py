@@ -12,6 +12,7 @@ from rsiviz.core.history import History
 
 def _same_run(ctl) -> None:
     """The live run equals a fresh run of the live scenario, month for month."""
+    assert ctl.runner.wait_idle(60)  # a slow re-run may finish in the background
     fresh = ctl.current_scenario().simulation().run()
     h: History = ctl.sim.history
     n = h.length
