@@ -149,6 +149,9 @@ class MainWindow(QMainWindow):
         for w in (self.banner, self.note, self.transport):
             col.addWidget(w)
         col.addWidget(self.plots, 1)
+        # Docked views never squeeze the plots to nothing (a zero-height plot cannot place
+        # its labels: pyqtgraph then inverts a singular transform).
+        self.plots.setMinimumHeight(160)
         self.setCentralWidget(centre)
         d = self.docks
         d.add_panel("clock", "RSI clock", self.clock)
