@@ -1,7 +1,8 @@
 """Menus and keyboard shortcuts: every action lives in a menu, most have a key.
 
 Space play/stop, Right step, P development pause, R reset, F11 fullscreen, Esc leaves
-fullscreen, Ctrl+= / Ctrl+- scale the whole UI for projectors.
+fullscreen, Ctrl+= / Ctrl+- scale the whole UI for projectors, Ctrl+Z undo, Ctrl+Shift+Z
+(or Ctrl+Y) redo of parameter and development-pause edits.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ class Actions:
         self.reset_layout = self._make("Reset &layout")
         self.show_bands = self._make("Uncertainty &bands on the main plots")
         self.show_bands.setCheckable(True)
+        # -- undo / redo of parameter and development-pause edits
+        self.undo = self._make("&Undo", "Ctrl+Z")
+        self.redo = self._make("&Redo", "Ctrl+Shift+Z")
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo.setEnabled(False)
+        self.redo.setEnabled(False)
         self.story_menu = QMenu("Stor&ies", window)
         self.views_menu = QMenu("&Views", window)
         self.panels_menu = QMenu("&Panels", window)
@@ -87,6 +94,8 @@ class Actions:
         file.addAction(self.export)
         file.addSeparator()
         file.addAction(self.quit)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.undo, self.redo])
         play = bar.addMenu("&Playback")
         play.addActions([self.play, self.step, self.reset, self.faster, self.slower])
         pause = bar.addMenu("&Intervention")

@@ -10,6 +10,9 @@ frame rate: each timer tick converts the wall time that really passed into month
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +29,7 @@ from rsiviz.core.scenario import (
     save_scenario,
 )
 from rsiviz.core.simulation import Simulation
+from rsiviz.core.undo import UndoStack
 from rsiviz.core.viewstate import Run, Snapshot, ViewState
 from rsiviz.gui.jobs import Jobs
 from rsiviz.gui.rerun import Rerun
@@ -40,6 +44,14 @@ MAX_FRAME_SECONDS = 0.25  # a stalled event loop must not make the run jump ahea
 NEAR_LIMIT_SHARE = 0.5
 
 
+@dataclass(frozen=True)
+class EditState:
+    """What undo restores: the scenario and the development pauses pressed live."""
+
+    scenario: Scenario
+    live_pauses: tuple[DevelopmentPause, ...]
+
+
 class Controller(QObject):
     """Playback, development pauses, parameters and scenarios."""
 
@@ -51,6 +63,7 @@ class Controller(QObject):
     # that recompute something slow (fans, sweeps, sensitivity) listen to this.
     settled = Signal(object)  # Scenario
     message = Signal(str, str)  # level ("info" | "error"), plain text
+    undo_changed = Signal()  # can_undo / can_redo may have changed
 
     def __init__(self, scenario: Scenario | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +87,7 @@ class Controller(QObject):
         self._rerun_timer.setInterval(0)
         self._rerun_timer.timeout.connect(self._on_rerun_timer_timeout)
         self.runner = Jobs(self)  # re-runs too slow for the GUI thread
+        self.undo_stack: UndoStack[EditState] = UndoStack()
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
         self._frame_timer.setInterval(0)
@@ -132,7 +146,8 @@ class Controller(QObject):
     def reset(self) -> None:
         """Back to the start of the scenario; drops live development pauses and the previous run."""
         self.stop()
-        self._live_pauses.clear()
+        with self._undoable():
+            self._live_pauses.clear()
         self.view_state.remove_run("previous")
         self._restart()
         self._settle()
@@ -233,6 +248,16 @@ class Controller(QObject):
         deterministic) and the months after it, with any development pause pressed in
         them, are dropped.
         """
+        with self._undoable():
+            return self._start_development_pause(months, release, compliance, until_oversight)
+
+    def _start_development_pause(
+        self,
+        months: float,
+        release: str | None,
+        compliance: tuple[str, ...] | None,
+        until_oversight: bool,
+    ) -> bool:
         branched = self.view_month < self.sim.month
         if branched:
             self._branch_at(self.view_month)
@@ -275,6 +300,10 @@ class Controller(QObject):
         is deterministic) and later months are dropped, as when one is started while
         scrubbed back.
         """
+        with self._undoable():
+            return self._end_development_pause_now()
+
+    def _end_development_pause_now(self) -> bool:
         if self.view_month < self.sim.month:
             self._branch_at(self.view_month)
         book, now = self.sim.book, self.sim.time
@@ -319,13 +348,15 @@ class Controller(QObject):
 
     def add_scheduled_pause(self, pause: DevelopmentPause) -> None:
         """Add a dated or conditional development pause to the scenario and re-run."""
-        self._set_scenario(
-            dataclasses.replace(self.scenario, pauses=self.scenario.pauses + (pause,))
-        )
+        with self._undoable():
+            self._set_scenario(
+                dataclasses.replace(self.scenario, pauses=self.scenario.pauses + (pause,))
+            )
 
     def clear_scheduled_pauses(self) -> None:
-        self._live_pauses.clear()
-        self._set_scenario(dataclasses.replace(self.scenario, pauses=()))
+        with self._undoable():
+            self._live_pauses.clear()
+            self._set_scenario(dataclasses.replace(self.scenario, pauses=()))
 
     def _set_scenario(self, scenario: Scenario) -> None:
         """Re-run with a changed scenario: from the start if nothing has run yet."""
@@ -348,7 +379,8 @@ class Controller(QObject):
     def reset_all_params(self) -> None:
         self._pending.clear()
         self._rerun_timer.stop()
-        self._apply_params(Params())
+        with self._undoable():
+            self._apply_params(Params())
 
     def flush(self) -> None:
         """Apply queued parameter changes now (the 0-ms timer calls this)."""
@@ -362,7 +394,10 @@ class Controller(QObject):
             self.message.emit("error", f"Parameter not changed: {exc}")
             self.scenario_changed.emit(self.scenario)  # put the controls back
             return
-        self._apply_params(params)
+        # One undo step per slider drag: edits of the same parameters coalesce until the
+        # slider is released (set_dragging) or a second passes.
+        with self._undoable(group="params:" + ",".join(sorted(changes))):
+            self._apply_params(params)
 
     def _on_rerun_timer_timeout(self) -> None:
         self.flush()
@@ -371,6 +406,7 @@ class Controller(QObject):
         """A slider is held (True) or released (False): release settles the edit."""
         self._dragging = dragging
         if not dragging:
+            self.undo_stack.seal()  # the next drag is a new undo step
             self.flush()
             self._settle()
 
@@ -429,9 +465,10 @@ class Controller(QObject):
     def load(self, scenario: Scenario) -> None:
         """Start a new scenario from its first month (no previous run)."""
         self.stop()
-        self.scenario = scenario
+        with self._undoable():
+            self.scenario = scenario
+            self._live_pauses.clear()
         self._pending.clear()
-        self._live_pauses.clear()
         self.view_state.remove_run("previous")
         self._restart()
         self.scenario_changed.emit(scenario)
@@ -461,6 +498,52 @@ class Controller(QObject):
             self.message.emit("error", f"Could not save the scenario: {exc}")
             return False
         self.message.emit("info", f"Saved scenario to {path}")
+        return True
+
+    # -- undo / redo (the stack is rsiviz.core.undo; the edits above record via _undoable) ---
+    def edit_state(self) -> EditState:
+        return EditState(self.scenario, tuple(self._live_pauses))
+
+    @contextmanager
+    def _undoable(self, group: str | None = None) -> Iterator[None]:
+        """Record the state before the edit inside, if the edit changed it."""
+        before = self.edit_state()
+        yield
+        if self.edit_state() != before:
+            self.undo_stack.push(before, group)
+            self.undo_changed.emit()
+
+    def seal_undo(self) -> None:
+        """The next edit starts a new undo step (a click, not part of a drag)."""
+        self.undo_stack.seal()
+
+    def undo(self) -> bool:
+        return self._restore(self.undo_stack.undo(self.edit_state()), "Undone")
+
+    def redo(self) -> bool:
+        return self._restore(self.undo_stack.redo(self.edit_state()), "Redone")
+
+    def _restore(self, state: EditState | None, verb: str) -> bool:
+        """Re-run ``state``: like a parameter edit (the whole future, in the background when
+        slow) when its parameters differ, else up to the month reached now."""
+        self.undo_changed.emit()
+        if state is None:
+            return False
+        self.stop()
+        self._pending.clear()
+        self._rerun_timer.stop()
+        params_differ = state.scenario.params != self.scenario.params
+        month = self.sim.month
+        self.message.emit("info", f"{verb}: the run is re-run with the restored settings.")
+        self.scenario, self._live_pauses = state.scenario, list(state.live_pauses)
+        if params_differ:
+            self._rerun()  # the run it replaces stays on screen as the previous run
+        else:
+            self._rebuild(month)
+            self.emit_snapshot()
+        self.scenario_changed.emit(self.scenario)
+        self.params_changed.emit(self.scenario.params)
+        self._settle()
         return True
 
     # -- snapshots ------------------------------------------------------------------------

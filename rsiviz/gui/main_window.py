@@ -150,6 +150,9 @@ class MainWindow(QMainWindow):
         for w in (self.banner, self.note, self.transport):
             col.addWidget(w)
         col.addWidget(self.plots, 1)
+        # Docked views never squeeze the plots to nothing (a zero-height plot cannot place
+        # its labels: pyqtgraph then inverts a singular transform).
+        self.plots.setMinimumHeight(160)
         self.setCentralWidget(centre)
         d = self.docks
         d.add_panel("clock", "RSI clock", self.clock)
@@ -224,6 +227,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=key: self.plots.set_unit(k))
         for key, action in a.lower.items():
             action.triggered.connect(lambda _=False, k=key: self.plots.set_lower_mode(k))
+        # undo / redo of parameter and development-pause edits
+        a.undo.triggered.connect(c.undo)
+        a.redo.triggered.connect(c.redo)
+        c.undo_changed.connect(self._on_controller_undo_changed)
+
+    def _on_controller_undo_changed(self) -> None:
+        self.actions.undo.setEnabled(self.controller.undo_stack.can_undo)
+        self.actions.redo.setEnabled(self.controller.undo_stack.can_redo)
 
     def _fill_menus(self) -> None:
         a = self.actions

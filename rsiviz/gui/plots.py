@@ -261,9 +261,9 @@ class Plots(pg.GraphicsLayoutWidget):
         if old is None or old.history is not snap.history:
             self._y_ranges.clear()  # a new run: fit its own range
         self.snapshot = snap
-        if labs_changed:
-            self._rebuild_legend()
         self.redraw()
+        if labs_changed:  # after redraw: the legend lists the run overlays redraw just set
+            self._rebuild_legend()
 
     def redraw(self) -> None:
         snap = self.snapshot

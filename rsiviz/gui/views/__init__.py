@@ -23,6 +23,8 @@ VIEWS: list[tuple[str, str, str]] = [
     ("replication", "rsiviz.gui.views.replication:ReplicationView", "bottom"),
     ("fan", "rsiviz.gui.views.fan:FanView", "bottom"),
     ("sensitivity", "rsiviz.gui.views.sensitivity:SensitivityView", "bottom"),
+    ("sweep", "rsiviz.gui.views.sweep:SweepView", "bottom"),
+    ("compare", "rsiviz.gui.views.compare:CompareView", "bottom"),
 ]
 
 
