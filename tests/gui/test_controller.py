@@ -148,7 +148,9 @@ def test_parameter_changes_coalesce_into_one_rerun_with_ghost(controller, qtbot)
     qtbot.waitUntil(lambda: controller.scenario.params.software_returns == 1.5, timeout=5000)
     assert len(runs) == 1
     snap = runs[0]
-    assert snap.ghost is before and snap.ghost.length == before.years.size
+    # the previous run, to its end (a copy: the old run object may still be shown meanwhile)
+    assert snap.ghost.length == before.years.size
+    np.testing.assert_array_equal(snap.ghost.c[:13], before.c[:13])
     assert controller.sim.done  # the whole future, at once
     assert snap.history.capability()[-1, 0] != pytest.approx(before.capability()[-1, 0])
 

@@ -177,5 +177,7 @@ def test_random_actions_raise_nothing_and_memory_stays_bounded(
         window.controller.stop()
     assert hook.seen == [], hook.seen[:3]
     assert qt_messages == [], qt_messages[:3]
-    assert growth < 60, f"memory grew {growth:.0f} MB over {ACTIONS} actions ({monkey.counts})"
+    # Views that keep results (the last fans, a sweep map: ~30 MB) count; a leak of the kind
+    # issue 12 saw (547 MB over 5,000 actions) does not fit.
+    assert growth < 120, f"memory grew {growth:.0f} MB over {ACTIONS} actions ({monkey.counts})"
     assert len(monkey.counts) >= 12  # every kind of action was drawn

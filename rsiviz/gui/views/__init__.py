@@ -18,13 +18,13 @@ from rsiviz.core.viewstate import ViewState
 
 # (KEY, "module:Class", default dock area: "right" or "bottom")
 VIEWS: list[tuple[str, str, str]] = [
+    ("fan", "rsiviz.gui.views.fan:FanView", "bottom"),
+    ("sweep", "rsiviz.gui.views.sweep:SweepView", "bottom"),
+    ("sensitivity", "rsiviz.gui.views.sensitivity:SensitivityView", "bottom"),
+    ("compare", "rsiviz.gui.views.compare:CompareView", "bottom"),
     ("explain", "rsiviz.gui.views.explain:ExplainView", "bottom"),
     ("calibration", "rsiviz.gui.views.calibration:CalibrationView", "bottom"),
     ("replication", "rsiviz.gui.views.replication:ReplicationView", "bottom"),
-    ("fan", "rsiviz.gui.views.fan:FanView", "bottom"),
-    ("sensitivity", "rsiviz.gui.views.sensitivity:SensitivityView", "bottom"),
-    ("sweep", "rsiviz.gui.views.sweep:SweepView", "bottom"),
-    ("compare", "rsiviz.gui.views.compare:CompareView", "bottom"),
 ]
 
 
