@@ -33,6 +33,7 @@ from rsiviz.core.ensemble import (
     sweep,
 )
 from rsiviz.core.history import COLUMNS
+from rsiviz.core.interventions import LINKS
 from rsiviz.core.literature import FORETHOUGHT_CITATION, FORETHOUGHT_PAPER, replicate_forethought
 from rsiviz.core.options import (
     SEED_MAX,
@@ -83,6 +84,14 @@ def _scenario_options(p: argparse.ArgumentParser) -> None:
         metavar="START:MONTHS[:RELEASE]",
         help="add a development pause, e.g. 2028:24:gradual (repeatable)",
     )
+    p.add_argument(
+        "--cut",
+        action="append",
+        default=[],
+        metavar="NAME[:START]",
+        help="cut a link of the loop from START (default: the start), e.g. automation:2028; "
+        f"links: {', '.join(LINKS)} (repeatable)",
+    )
     p.add_argument("--years", type=number_arg(), metavar="Y", help="simulated years (1-50)")
 
 
@@ -131,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _scenario(args: argparse.Namespace) -> Scenario:
-    return build_scenario(args.preset, args.scenario, args.set, args.pause, args.years)
+    return build_scenario(args.preset, args.scenario, args.set, args.pause, args.years, args.cut)
 
 
 def cmd_run(args: argparse.Namespace) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from rsiviz.core.model import Constants, LabControls, own_rates
+from rsiviz.core.model import Constants, LabControls, oversight_rate, own_rates
 from rsiviz.core.steps import (
     MAX_SUBSTEPS,
     MONTH,
@@ -44,18 +44,30 @@ class FloatMath:
 
 @dataclass
 class LabFloatControls:
-    """One lab's development-pause factors (see :class:`~rsiviz.core.model.LabControls`)."""
+    """One lab's development-pause and link-cut factors (:class:`~rsiviz.core.model.LabControls`)."""
 
     research: float
     compute: float
     follow: float
     extra: float
+    a_free: float
+    a_held: float
+    labour_free: float
+    labour_held: float
+    returns_free: float
+    returns_const: float
+    returns_slope: float
+    s_stop: float
 
 
 @dataclass
 class FloatControls:
+    """Member 0's controls: per-lab factors, and the field-wide oversight factors."""
+
     labs: tuple[LabFloatControls, ...]
     boost: float
+    uplift_free: float = 1.0
+    uplift_held: float = 0.0
 
     @classmethod
     def of(cls, ctl: LabControls) -> FloatControls:
@@ -65,7 +77,8 @@ class FloatControls:
             for f in fields(LabFloatControls)
         ]
         labs = tuple(LabFloatControls(*map(float, row)) for row in zip(*cols, strict=True))
-        return cls(labs, float(np.asarray(ctl.boost).flat[0]))
+        wide = (float(np.asarray(x).flat[0]) for x in (ctl.boost, ctl.uplift_free, ctl.uplift_held))
+        return cls(labs, *wide)
 
 
 @dataclass
@@ -123,8 +136,7 @@ def float_rates(
         ds = ds_own + k.diffusion * max(s[lead] - s[i], 0.0)
         labs.append(LabFloatRates(dh, ds, lc.follow * (dh + ds) + lc.extra, a, ds_own, kappa, tau))
     m = labs[lead].ds / float(k.g_s)
-    dv = float(k.g_v) * (1.0 + float(k.sigma) * (m - 1.0)) * ctl.boost
-    return FloatRates(labs, dv, lead)
+    return FloatRates(labs, oversight_rate(k, m - 1.0, ctl), lead)
 
 
 def step_limit(k: Constants, ctl: FloatControls, r: FloatRates, s: list[float], v: float) -> float:
@@ -135,7 +147,7 @@ def step_limit(k: Constants, ctl: FloatControls, r: FloatRates, s: list[float], 
         terms = [lab_limits(FloatMath, k, *lab) for lab in zip(ctl.labs, r.labs, s, strict=True)]
         ds, speed, drift = (max(t[j] for t in terms) for j in range(3))
         near = min(t[3] for t in terms)
-    return float(min(combine(FloatMath, k, ctl.boost, v, ds, speed, drift), near))
+    return float(min(combine(FloatMath, k, ctl, v, ds, speed, drift), near))
 
 
 def advance_month(
@@ -159,7 +171,7 @@ def advance_month(
             h[j], s[j], c[j], ds = move_lab(FloatMath, k, lc, lr, (h[j], s[j], c[j]), dt)
             if j == r.lead:
                 ds_front = ds
-        v = move_oversight(FloatMath, k, ctl.boost, v, dt, ds_front)
+        v = move_oversight(FloatMath, k, ctl, v, dt, ds_front)
         elapsed += dt
         if elapsed >= MONTH * (1 - 1e-12):
             break

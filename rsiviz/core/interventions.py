@@ -129,3 +129,46 @@ class DevelopmentPause:
             else f"for {self.months:g} months"
         )
         return f"development pause {when}, {span}, release {self.release or 'as set'}"
+
+
+# The links of the loop a cut can hold (MODEL.md, "Link cuts"): name -> what the cut holds.
+LINKS: dict[str, str] = {
+    "automation": "capability -> automation: AI's share a of AI research held",
+    "ai_labour": "compute x software -> AI research labour: the (h - h0) + (s - s0) term held",
+    "compute": "compute growth stops (dh/dt = 0): the loop runs on software alone",
+    "oversight_uplift": "AI speed-up -> oversight: the sigma (M - 1) term held",
+    "returns": "diminishing returns: r_eff held, so returns stop falling",
+}
+
+
+@dataclass(frozen=True)
+class LinkCut:
+    """One influence of the loop held at its value from ``start`` on (MODEL.md, "Link cuts").
+
+    Parameters
+    ----------
+    name : one of :data:`LINKS`.
+    start : calendar year of the cut; it applies at the first month boundary at or after
+        it, like a development pause. None cuts from the start of the run.
+    """
+
+    name: str
+    start: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in LINKS:
+            raise ParameterError(f"name = {self.name!r} is not a link (links: {', '.join(LINKS)})")
+        if self.start is not None:
+            object.__setattr__(self, "start", _finite("start", self.start, 2000.0, 2200.0))
+
+    def check_within(self, start_year: float, years: float) -> None:
+        """Raise ParameterError unless the cut starts inside a run of these dates."""
+        end = start_year + years
+        if self.start is not None and not start_year - 1e-6 <= self.start <= end + 1e-6:
+            raise ParameterError(
+                f"start = {self.start:g} is outside the run ({start_year:g} to {end:g})"
+            )
+
+    def describe(self) -> str:
+        when = "from the start" if self.start is None else f"from {self.start:.2f}"
+        return f"link {self.name} cut {when}"

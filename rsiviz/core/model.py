@@ -133,6 +133,19 @@ class LabControls:
     follow: FloatArray  # 1 if c moves with potential, 0 if frozen
     extra: FloatArray  # extra OOM/yr of capability (gradual release)
     boost: FloatArray  # (N,) oversight boost: b_pause while any lab is paused, else 1
+    # Link cuts (rsiviz.core.cuts): each ``*_free`` is 1 while its link works and 0 once
+    # cut; the held values are 0 until then, so a run without cuts computes exactly the
+    # same numbers as the equations without these terms (x * 1.0 + 0.0 == x).
+    a_free: Value = 1.0
+    a_held: Value = 0.0  # automation held
+    labour_free: Value = 1.0
+    labour_held: Value = 0.0  # h + s of AI research labour held
+    returns_free: Value = 1.0
+    returns_const: Value = 0.0  # with returns held, -B(s) = returns_const - returns_slope * s
+    returns_slope: Value = 0.0
+    s_stop: Value = math.inf  # software stops here (returns held no longer fall to zero)
+    uplift_free: Value = 1.0  # (N,) oversight's sigma (M - 1) term
+    uplift_held: Value = 0.0
 
 
 @dataclass
@@ -168,22 +181,43 @@ def own_rates(xp: Any, k: Constants, t: Any, h: Any, s: Any, c: Any, ctl: Any) -
     software progress (OOM/yr), and the sensitivities of log10(ds_own) to ``s`` and to time.
     """
     if k.a_fixed is None:
-        a = logistic(xp, k, c)
-        da = a * (1.0 - a) * k.inv_w  # d a / d c of the logistic
+        a = logistic(xp, k, c) * ctl.a_free + ctl.a_held
+        da = a * (1.0 - a) * k.inv_w * ctl.a_free  # d a / d c of the logistic
     else:
         a, da = k.a_fixed, 0.0
     rho_h = k.k_human * (t - k.t0)
-    spread = k.l0 + h + s - rho_h  # rho_AI - rho_H
-    exponent = k.p * (rho_h + a * spread) + k.k_b * xp.log1p(-s / k.s_max)
+    free = ctl.labour_free
+    spread = k.l0 + h * free + s * free + ctl.labour_held - rho_h  # rho_AI - rho_H
+    exponent = k.p * (rho_h + a * spread) + (
+        k.k_b * xp.log1p(-s / k.s_max) * ctl.returns_free
+        + ctl.returns_const
+        - ctl.returns_slope * s
+    )
     ds_own = (k.g_s * xp.exp(LN10 * xp.minimum(exponent, EXP_MAX))) * ctl.research
+    ds_own = ds_own * (s < ctl.s_stop)
     # within CEILING_TOL of its ceiling compute has arrived: the floats and the array path
     # may round the sum of a year's steps either side of the ceiling itself
     dh = (k.g_c * ctl.compute) * (h < k.h_max - CEILING_TOL)
     # how automation moves with c, times how c moves: with s (follow) and with time.
     pull = spread * da
-    kappa = k.p * (a + pull * ctl.follow) - k.k_b / (k.s_max - s)
-    tau = k.p * ((1.0 - a) * k.k_human + a * dh + pull * (ctl.follow * dh + ctl.extra))
+    kappa = (
+        k.p * (a * free + pull * ctl.follow)
+        - k.k_b / (k.s_max - s) * ctl.returns_free
+        - ctl.returns_slope
+    )
+    tau = k.p * ((1.0 - a) * k.k_human + a * dh * free + pull * (ctl.follow * dh + ctl.extra))
     return a, dh, ds_own, kappa, tau
+
+
+def oversight_rate(k: Constants, excess: Any, ctl: Any) -> Any:
+    """Equation 6: dv/dt when the frontier's progress multiplier is ``M = 1 + excess``.
+
+    ``(N,)`` arrays or floats. The one spelling of the oversight rate: :func:`rates` and the
+    float path evaluate it, the step rule bounds it (passing ``M`` as the excess), and
+    :func:`rsiviz.core.steps.move_oversight` integrates it exactly over a sub-step.
+    """
+    uplift = _flat(k.sigma) * excess * ctl.uplift_free + ctl.uplift_held
+    return _flat(k.g_v) * (1.0 + uplift) * ctl.boost
 
 
 def rates(
@@ -203,7 +237,7 @@ def rates(
     else:
         m = ds[..., 0] / _flat(k.g_s)
     dc = ctl.follow * (dh + ds) + ctl.extra
-    dv = _flat(k.g_v) * (1.0 + _flat(k.sigma) * (m - 1.0)) * ctl.boost
+    dv = oversight_rate(k, m - 1.0, ctl)
     return Rates(dh=dh, ds=ds, dc=dc, dv=dv, a=a, lead=lead, ds_own=ds_own, kappa=kappa, tau=tau)
 
 

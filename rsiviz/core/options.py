@@ -1,6 +1,7 @@
 """Turning command-line style options into a scenario (shared by the CLI and the GUI).
 
-``--set NAME=VALUE`` and ``--pause START:MONTHS[:RELEASE]`` are parsed here, so the
+``--set NAME=VALUE``, ``--pause START:MONTHS[:RELEASE]`` and ``--cut NAME[:START]`` are
+parsed here, so the
 headless CLI and the window's ``--screenshot`` mode accept exactly the same text.
 """
 
@@ -12,8 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from rsiviz.core.interventions import DevelopmentPause
-from rsiviz.core.params import RELEASE_MODES, SPEC_BY_NAME, ParameterError, parse_value
+from rsiviz.core.interventions import LINKS, DevelopmentPause, LinkCut
+from rsiviz.core.params import RELEASE_MODES, SPEC_BY_NAME, ParameterError, Params, parse_value
 from rsiviz.core.scenario import (
     MAX_PAUSES,
     Scenario,
@@ -133,12 +134,44 @@ def parse_pause(text: str) -> DevelopmentPause:
         raise OptionError(f"{flag} {exc}") from None
 
 
+def parse_cut(text: str) -> LinkCut:
+    """``NAME[:START]``, e.g. ``automation`` (from the start) or ``automation:2028``."""
+    name, sep, start = text.partition(":")
+    if name not in LINKS:
+        raise OptionError(f"--cut {text!r}: unknown link {name!r} (links: {', '.join(LINKS)})")
+    try:
+        year = float(start) if sep else None
+    except ValueError:
+        raise OptionError(f"--cut {text!r}: START must be a year, e.g. {name}:2028") from None
+    try:
+        return LinkCut(name, year)
+    except ParameterError as exc:
+        raise OptionError(f"--cut {text!r}: {exc}") from None
+
+
+def _with_cuts(base: Scenario, params: Params, cuts: Sequence[str]) -> tuple[LinkCut, ...]:
+    """The scenario's cuts plus ``--cut`` ones, each link once, all inside the run."""
+    out = list(base.cuts)
+    for text in cuts:
+        cut = parse_cut(text)
+        if any(c.name == cut.name for c in out):
+            raise OptionError(f"--cut {text!r}: link {cut.name!r} is already cut")
+        out.append(cut)
+    for cut in out:
+        try:
+            cut.check_within(params.start_year, params.years)
+        except ParameterError as exc:
+            raise OptionError(f"--cut {cut.name}: {exc}") from None
+    return tuple(out)
+
+
 def build_scenario(
     preset: str | None = None,
     scenario_file: str | None = None,
     sets: Sequence[str] = (),
     pauses: Sequence[str] = (),
     years: float | None = None,
+    cuts: Sequence[str] = (),
 ) -> Scenario:
     """The scenario a command line describes; raises OptionError or ScenarioError."""
     if preset and scenario_file:
@@ -168,7 +201,8 @@ def build_scenario(
         given = late - len(base.pauses)
         flag = f"--pause {show(pauses[given])}" if given >= 0 else f"the scenario's pauses[{late}]"
         raise OptionError(f"{flag}: {after_end(params, (base.pauses + extra)[late])}")
-    return replace(base, params=params, pauses=base.pauses + extra)
+    links = _with_cuts(base, params, cuts)
+    return replace(base, params=params, pauses=base.pauses + extra, cuts=links)
 
 
 __all__ = [
@@ -178,6 +212,7 @@ __all__ = [
     "build_scenario",
     "number_arg",
     "whole_arg",
+    "parse_cut",
     "parse_number",
     "parse_pause",
     "parse_set",

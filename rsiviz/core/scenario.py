@@ -1,6 +1,7 @@
 """Scenario files (TOML): everything that reproduces a run.
 
-A scenario holds the parameters, labs, development pauses, seed and horizon (``years``).
+A scenario holds the parameters, labs, development pauses, link cuts, seed and horizon
+(``years``).
 Loading rejects a broken file with one :class:`ScenarioError` naming the file, the field,
 the value and what is allowed; saving writes TOML that loads back to an equal scenario.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rsiviz.core.atomic import atomic_write_text
-from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
+from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab, LinkCut
 from rsiviz.core.notes import Notes, notes_from_dict
 from rsiviz.core.params import ParameterError, Params
 from rsiviz.core.resources import resource_root
@@ -29,10 +30,11 @@ from rsiviz.core.tomlfile import (
 )
 
 FORMAT_VERSION = 1
-TOP_KEYS = ("format", "name", "description", "seed", "params", "labs", "pauses", "notes")
+TOP_KEYS = ("format", "name", "description", "seed", "params", "labs", "pauses", "notes", "cuts")
 MAX_LABS = 10  # race mode uses 3; every lab is a curve and a set of CSV columns
 MAX_LAB_NAME = 60  # characters: lab names label curves and name CSV columns
 MAX_PAUSES = 50  # development pauses in one run (a story's beats included)
+MAX_CUTS = 5  # link cuts: each link of the loop at most once
 
 
 class ScenarioError(ValueError):
@@ -50,9 +52,10 @@ class Scenario:
     pauses: tuple[DevelopmentPause, ...] = ()
     seed: int = 0
     notes: Notes | None = None  # things to notice / to try, questions (rsiviz.core.notes)
+    cuts: tuple[LinkCut, ...] = ()
 
     def simulation(self, **kwargs: Any) -> Simulation:
-        return Simulation(self.params, self.labs, self.pauses, **kwargs)
+        return Simulation(self.params, self.labs, self.pauses, cuts=self.cuts, **kwargs)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -80,7 +83,23 @@ def scenario_from_dict(data: dict[str, Any], source: str) -> Scenario:
     if late is not None:
         raise ScenarioError(f"{source}: pauses[{late}].{after_end(params, pauses[late])}")
     notes = notes_from_dict(data.get("notes"), source, ScenarioError)
-    return Scenario(name, description, params, labs, pauses, seed, notes)
+    cuts = _cuts(data, params, source)
+    return Scenario(name, description, params, labs, pauses, seed, notes, cuts)
+
+
+def _cuts(data: dict[str, Any], params: Params, source: str) -> tuple[LinkCut, ...]:
+    """The ``[[cuts]]`` tables: known links, each once, starting inside the run."""
+    cuts: list[LinkCut] = []
+    for i, row in enumerate(_array(data, "cuts", source, MAX_CUTS)):
+        cut = _build(LinkCut, row, source, f"cuts[{i}].")
+        try:
+            cut.check_within(params.start_year, params.years)
+        except ParameterError as exc:
+            raise ScenarioError(f"{source}: cuts[{i}].{exc}") from None
+        if any(c.name == cut.name for c in cuts):
+            raise ScenarioError(f"{source}: cuts[{i}].name = {cut.name!r} is cut twice")
+        cuts.append(cut)
+    return tuple(cuts)
 
 
 def late_pause(params: Params, pauses: Sequence[DevelopmentPause]) -> int | None:
@@ -241,6 +260,10 @@ def scenario_to_text(scenario: Scenario) -> str:
     if scenario.notes is not None:
         lines += ["", "[notes]"]
         lines += [f"{k} = {_toml_value(v)}" for k, v in scenario.notes.to_dict().items()]
+    for cut in scenario.cuts:
+        lines += ["", "[[cuts]]", f"name = {_toml_value(cut.name)}"]
+        if cut.start is not None:
+            lines.append(f"start = {_toml_value(cut.start)}")
     return "\n".join(lines) + "\n"
 
 

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from rsiviz.core import floats
+from rsiviz.core.cuts import CutBook
 from rsiviz.core.history import History
-from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab
+from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab, LinkCut
 from rsiviz.core.model import (
     ArrayMath,
     Constants,
@@ -47,6 +48,7 @@ class Simulation:
     float_path : integrate a run of one member on Python floats (the default; several
         times faster than numpy on 1-element arrays, same equations and steps, see
         :mod:`rsiviz.core.floats`). ``False`` forces the array path (tests compare them).
+    cuts : link cuts (MODEL.md, "Link cuts"), each applied from its start on.
     """
 
     def __init__(
@@ -58,6 +60,7 @@ class Simulation:
         members: int | None = None,
         a_fixed: float | None = None,
         float_path: bool = True,
+        cuts: Sequence[LinkCut] = (),
     ) -> None:
         self.params = params or Params()
         self.labs = tuple(labs)
@@ -89,6 +92,9 @@ class Simulation:
         self._ctl_f = floats.FloatControls.of(self._ctl) if self._floats else None
         for pause in pauses:
             self.book.add(pause)
+        self.cut_book = CutBook(self.k.t0, self.params.years)
+        for cut in cuts:
+            self.cut_book.add(cut)
         self._boundary()
 
     # -- public API ---------------------------------------------------------------------
@@ -104,6 +110,10 @@ class Simulation:
     @property
     def pauses(self) -> tuple[DevelopmentPause, ...]:
         return self.book.pauses
+
+    @property
+    def cuts(self) -> tuple[LinkCut, ...]:
+        return self.cut_book.cuts
 
     def step(self, months: int = 1) -> None:
         """Advance ``months`` simulated months (stops at the end of the run)."""
@@ -129,17 +139,27 @@ class Simulation:
         self.book.add(pause)
         self._boundary()
 
+    def cut(self, cut: LinkCut) -> None:
+        """Add a link cut; one that is due now starts at the current month."""
+        self.cut_book.add(cut)
+        self._boundary()
+
     def fork(self) -> Simulation:
         """An independent copy from this moment (for the counterfactual without a pause)."""
         return copy.deepcopy(self)
 
     # -- internals ----------------------------------------------------------------------
     def _boundary(self) -> None:
-        """Apply development-pause starts, ends and defections; record this month."""
-        if self.book.update(self):  # controls change only when a lab's mode does
-            self._ctl = self.book.controls(self.k, self.modes)
-            if self._floats:
-                self._ctl_f = floats.FloatControls.of(self._ctl)
+        """Apply development-pause starts, ends and defections, and due link cuts; record
+        this month."""
+        changed = self.book.update(self)  # controls change only when a lab's mode does
+        if changed:
+            self._ctl = self.cut_book.controls(self.book.controls(self.k, self.modes))
+        if self.cut_book.update(self):  # holds values under this month's pause controls
+            self._ctl = self.cut_book.controls(self.book.controls(self.k, self.modes))
+            changed = True
+        if changed and self._floats:
+            self._ctl_f = floats.FloatControls.of(self._ctl)
         if self._ctl_f is not None:
             h, s, c = (x[0].tolist() for x in (self.h, self.s, self.c))
             self._rates = floats.float_rates(self._kf, self.time, h, s, c, self._ctl_f)
@@ -208,7 +228,7 @@ def _substep(
     dt = left if last else np.minimum(left, step_limit(k, ctl, r, s, v)[:, None])
     h, s, c, ds = move_lab(ArrayMath, k, ctl, r, (h, s, c), dt)
     ds_front = ds[:, 0] if r.lead is None else np.take_along_axis(ds, r.lead[:, None], axis=1)[:, 0]
-    v = move_oversight(ArrayMath, k, ctl.boost, v, dt[:, 0], ds_front)
+    v = move_oversight(ArrayMath, k, ctl, v, dt[:, 0], ds_front)
     return (h, s, c, v), dt
 
 

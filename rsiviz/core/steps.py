@@ -15,7 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from rsiviz.core.model import LN10, ArrayMath, Constants, _flat, ceilings, increment
+from rsiviz.core.model import (
+    LN10,
+    ArrayMath,
+    Constants,
+    _flat,
+    ceilings,
+    increment,
+    oversight_rate,
+)
 
 # Largest move of any level (OOM) in one sub-step. MODEL.md asks for ~0.02 OOM *or* a
 # method that stays accurate: software is integrated exactly along its log-linear rate,
@@ -62,10 +70,14 @@ def lab_limits(xp: Any, k: Constants, ctl: Any, r: Any, s: Any) -> tuple[Any, An
     return ds, speed, drift, xp.where(r.kappa < 0, dt, math.inf)
 
 
-def combine(xp: Any, k: Constants, boost: Any, v: Any, ds_max: Any, speed: Any, drift: Any) -> Any:
-    """The step from the largest per-lab terms and oversight's speed (``v``: its level)."""
+def combine(xp: Any, k: Constants, ctl: Any, v: Any, ds_max: Any, speed: Any, drift: Any) -> Any:
+    """The step from the largest per-lab terms and oversight's speed (``v``: its level).
+
+    Oversight's speed is bounded by :func:`~rsiviz.core.model.oversight_rate` with M as
+    the excess (the rate at M + 1).
+    """
     m = ds_max / _flat(k.g_s)
-    dv = xp.where(v < k.v_max, _flat(k.g_v) * (1.0 + _flat(k.sigma) * m) * boost, 0.0)
+    dv = xp.where(v < k.v_max, oversight_rate(k, m, ctl), 0.0)
     speed = xp.maximum(speed, dv)
     return xp.minimum(MAX_MOVE / (speed + 1e-12), MAX_LOG_RATE_CHANGE / (drift + 1e-12))
 
@@ -74,9 +86,7 @@ def step_limit(k: Constants, ctl: Any, r: Any, s: Any, v: Any) -> Any:
     """(N,) largest safe step of each member, array path."""
     with np.errstate(over="ignore"):
         ds, speed, drift, near = lab_limits(ArrayMath, k, ctl, r, s)
-    limit = combine(
-        ArrayMath, k, ctl.boost, v, ds.max(axis=1), speed.max(axis=1), drift.max(axis=1)
-    )
+    limit = combine(ArrayMath, k, ctl, v, ds.max(axis=1), speed.max(axis=1), drift.max(axis=1))
     return np.minimum(limit, near.min(axis=1))
 
 
@@ -97,11 +107,13 @@ def move_lab(xp: Any, k: Constants, ctl: Any, r: Any, level: tuple[Any, Any, Any
     return h, s, c, ds
 
 
-def move_oversight(xp: Any, k: Constants, boost: Any, v: Any, dt: Any, ds_front: Any) -> Any:
+def move_oversight(xp: Any, k: Constants, ctl: Any, v: Any, dt: Any, ds_front: Any) -> Any:
     """One sub-step of oversight, exact given the frontier lab's software move ``ds_front``.
 
-    Its rate g_V (1 + sigma (M - 1)) b is linear in M = (ds/dt) / g_S0, so its integral over
-    the step is g_V b (dt + sigma (ds / g_S0 - dt)).
+    Its rate :func:`~rsiviz.core.model.oversight_rate`, g_V (1 + sigma (M - 1)) b, is linear
+    in M = (ds/dt) / g_S0, so its integral over the step is g_V b (dt + sigma (ds / g_S0 -
+    dt)); with the uplift link cut, the sigma (M - 1) term is the held constant instead.
     """
     g_v, sigma, g_s = _flat(k.g_v), _flat(k.sigma), _flat(k.g_s)
-    return xp.minimum(v + g_v * boost * (dt + sigma * (ds_front / g_s - dt)), k.v_max)
+    uplift = sigma * (ds_front / g_s - dt) * ctl.uplift_free + ctl.uplift_held * dt
+    return xp.minimum(v + g_v * ctl.boost * (dt + uplift), k.v_max)

@@ -159,3 +159,41 @@ def test_cli_never_imports_qt() -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0
     assert res.stderr == "[]"
+
+
+def test_cut_holds_a_link_in_run_ensemble_and_sweep() -> None:
+    base = _rows(rsiviz("run", "--years", "4").stdout)
+    cut = _rows(
+        rsiviz("run", "--years", "4", "--cut", "automation:2027", "--cut", "compute").stdout
+    )
+    assert cut[12]["capability"] != base[12]["capability"]  # compute cut from the start
+    assert {r["automation"] for r in cut[12:]} == {cut[12]["automation"]}  # held from 2027
+    assert float(cut[-1]["automation"]) < float(base[-1]["automation"])
+    ens = rsiviz("ensemble", "--draws", "8", "--years", "2", "--cut", "returns:2027")
+    assert ens.returncode == 0, ens.stderr
+    sw = rsiviz(
+        "sweep",
+        "--years",
+        "2",
+        "--x",
+        "software_returns=1:2:2",
+        "--metric",
+        "peak_gap",
+        "--cut",
+        "automation",
+    )
+    assert sw.returncode == 0, sw.stderr
+
+
+@pytest.mark.parametrize(
+    ("cut", "message"),
+    [
+        ("speed", "unknown link 'speed'"),
+        ("compute:2050", "start = 2050 is outside the run (2026 to 2038)"),
+        ("compute:later", "START must be a year"),
+    ],
+)
+def test_bad_cut_is_one_line_exit_2(cut: str, message: str) -> None:
+    out = rsiviz("run", "--cut", cut)
+    assert out.returncode == 2
+    assert message in out.stderr and out.stderr.count("\n") == 1 and not out.stdout

@@ -6,7 +6,8 @@ development-pause book's skip of quiet month boundaries against the full update.
 :class:`~rsiviz.core.simulation.Simulation` integrates a single-lab run of one member on
 Python floats because numpy's per-call overhead on 1-element arrays dominates a single run.
 Both paths evaluate the same equation functions with the same step rule, so they must agree
-to rounding everywhere in the parameter ranges, with every kind of development pause.
+to rounding everywhere in the parameter ranges, with every kind of development pause and
+any combination of link cuts.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from hypothesis import strategies as st
 
 from rsiviz.core import DevelopmentPause, Params, Simulation
 from rsiviz.core.floats import FloatRates
-from rsiviz.core.interventions import CONDITION_METRICS, DEFAULT_LABS, Lab
+from rsiviz.core.interventions import CONDITION_METRICS, DEFAULT_LABS, Lab, LinkCut
 from rsiviz.core.model import Rates
 from rsiviz.core.pauses import PauseBook
 from rsiviz.core.scenario import load_preset
 
 from .budget import examples
+from .test_cuts import cuts
 from .test_properties import params
 
 SETTINGS = settings(
@@ -87,10 +89,13 @@ def pauses(draw: st.DrawFn, p: Params) -> list[DevelopmentPause]:
 
 
 def _pair(
-    p: Params, ps: list[DevelopmentPause], lab_set: tuple[Lab, ...] = DEFAULT_LABS
+    p: Params,
+    ps: list[DevelopmentPause],
+    lab_set: tuple[Lab, ...] = DEFAULT_LABS,
+    cut_list: tuple[LinkCut, ...] | list[LinkCut] = (),
 ) -> tuple[Simulation, Simulation]:
-    fast = Simulation(p, lab_set, ps)
-    slow = Simulation(p, lab_set, ps, float_path=False)
+    fast = Simulation(p, lab_set, ps, cuts=cut_list)
+    slow = Simulation(p, lab_set, ps, float_path=False, cuts=cut_list)
     assert isinstance(fast._rates, FloatRates) and isinstance(slow._rates, Rates)
     return fast, slow
 
@@ -100,7 +105,7 @@ def _pair(
 def test_float_path_matches_array_path(data: st.DataObject) -> None:
     p = data.draw(params())
     ps = data.draw(pauses(p))
-    fast, slow = _pair(p, ps, data.draw(labs()))
+    fast, slow = _pair(p, ps, data.draw(labs()), data.draw(cuts(p)))
     a, b = fast.run(), slow.run()
     np.testing.assert_array_equal(a.paused, b.paused)
     for name in ("h", "s", "c", "v", "a", "ds", "dc"):
@@ -155,9 +160,10 @@ def test_skipping_quiet_boundaries_changes_nothing(data: st.DataObject) -> None:
     p = data.draw(params())
     ps = data.draw(pauses(p))
     lab_set = data.draw(labs())
-    quick = Simulation(p, lab_set, ps).run()
+    cut_list = data.draw(cuts(p))
+    quick = Simulation(p, lab_set, ps, cuts=cut_list).run()
     with mock.patch.object(PauseBook, "_quiet", return_value=False):
-        full = Simulation(p, lab_set, ps).run()
+        full = Simulation(p, lab_set, ps, cuts=cut_list).run()
     np.testing.assert_array_equal(quick.paused, full.paused)
     np.testing.assert_array_equal(quick.c, full.c)
     np.testing.assert_array_equal(quick.v, full.v)
@@ -170,15 +176,16 @@ def test_setting_finished_members_aside_changes_nothing(data: st.DataObject) -> 
     p = data.draw(params())
     ps = data.draw(pauses(p))
     lab_set = data.draw(labs())
+    cut_list = data.draw(cuts(p))
     n = 64
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
     overrides = {
         "software_returns": rng.uniform(0.2, 5.0, n),  # explosions in some members only
         "full_automation_speedup": np.exp(rng.uniform(0.0, np.log(100.0), n)),
     }
-    compact = Simulation(p, lab_set, ps, overrides=overrides).run()
+    compact = Simulation(p, lab_set, ps, overrides=overrides, cuts=cut_list).run()
     with mock.patch("rsiviz.core.simulation.COMPACT_MIN", 10**9):
-        plain = Simulation(p, lab_set, ps, overrides=overrides).run()
+        plain = Simulation(p, lab_set, ps, overrides=overrides, cuts=cut_list).run()
     np.testing.assert_array_equal(compact.paused, plain.paused)
     for name in ("h", "s", "c", "v", "ds"):
         # members are independent and a finished member stands still: bit for bit the same
@@ -206,3 +213,18 @@ def test_compute_reaching_its_ceiling_at_a_month_boundary() -> None:
     a, b = fast.run(), slow.run()
     np.testing.assert_allclose(a.dc, b.dc, rtol=1e-9, atol=1e-9)
     assert a.h[-1, 0, 0] == pytest.approx(1.0) and a.dc[-1, 0, 0] == pytest.approx(a.ds[-1, 0, 0])
+
+
+def test_race_with_cuts_same_on_both_paths() -> None:
+    """Held values are per lab (automation, labour, returns) and field-wide (oversight)."""
+    race = load_preset("race_one_lab_defects")
+    cut_list = [LinkCut(name, 2028.0) for name in ("automation", "ai_labour", "returns")]
+    cut_list.append(LinkCut("oversight_uplift", 2029.0))
+    fast, slow = _pair(race.params, list(race.pauses), race.labs, cut_list)
+    a, b = fast.run(), slow.run()
+    np.testing.assert_array_equal(a.paused, b.paused)
+    for name in ("c", "v", "a", "ds"):
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-9, atol=1e-9)
+    # each lab holds its own automation
+    held = a.a[30:, 0, :]
+    assert (held == held[0]).all() and len(set(held[0])) == 3
