@@ -46,9 +46,7 @@ class CutBook:
         have started or ended here (so the oversight uplift holds the rate from now on).
         """
         due = [
-            i
-            for i, cut in enumerate(self.cuts)
-            if not self.started[i] and sim.time >= _start(cut, self.start_year) - 1e-6
+            i for i, cut in enumerate(self.cuts) if not self.started[i] and in_force(cut, sim.time)
         ]
         for i in due:
             self.started[i] = True
@@ -67,8 +65,9 @@ class CutBook:
         return tuple(name for name in self.held)
 
 
-def _start(cut: LinkCut, start_year: float) -> float:
-    return start_year if cut.start is None else cut.start
+def in_force(cut: LinkCut, time: float) -> bool:
+    """Whether ``cut`` holds its link at the month boundary ``time`` (calendar years)."""
+    return cut.start is None or time >= cut.start - 1e-6
 
 
 def _held(name: str, sim: Simulation) -> dict[str, Any]:

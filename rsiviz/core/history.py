@@ -29,6 +29,12 @@ COLUMNS: tuple[str, ...] = (
 LAB_COLUMNS: tuple[str, ...] = ("capability", "potential", "automation", "paused")
 
 
+def doubling_time_months(dc: FloatArray) -> FloatArray:
+    """Capability doubling time (months) at growth ``dc`` (OOM/yr); ``inf`` when not growing."""
+    with np.errstate(divide="ignore"):
+        return np.where(dc > 1e-9, LOG10_2 / np.maximum(dc, 1e-300) * 12.0, np.inf)
+
+
 def lab_slug(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_") or "lab"
 
@@ -105,9 +111,7 @@ class History:
 
     def doubling_time_months(self, lab_axis: bool = False) -> FloatArray:
         """Capability doubling time, months; ``inf`` while capability is not growing."""
-        dc = self._sl(self.dc) if lab_axis else self._front(self.dc)
-        with np.errstate(divide="ignore"):
-            return np.where(dc > 1e-9, LOG10_2 / np.maximum(dc, 1e-300) * 12.0, np.inf)
+        return doubling_time_months(self._sl(self.dc) if lab_axis else self._front(self.dc))
 
     def metr_horizon_minutes(self, c: FloatArray | None = None) -> FloatArray:
         """METR 50% time horizon, H0 10^(e_H (c - c(t0))), minutes."""
