@@ -184,14 +184,14 @@ def node_level(state: LoopState, node: str) -> str:
     if node == "automation":
         return f"a = {state.a:.0%}"
     if node == "labour":
-        return f"AI speeds research {state.ai_speedup:.3g}x"
+        return f"speeds research {state.ai_speedup:.3g}x"
     if node == "progress":
         clock = (
             "not growing"
             if not math.isfinite(state.doubling_time_months)
-            else f"doubling {state.doubling_time_months:.2g} mo"
+            else f"doubling {state.doubling_time_months:.3g} mo"
         )
-        return f"M = {state.multiplier:.3g}x, {clock}"
+        return f"M = {state.multiplier:.3g}x\n{clock}"
     value = {"compute": state.h, "software": state.s, "capability": state.c}.get(node)
     if value is None:
         value = state.v if node == "oversight" else state.gap

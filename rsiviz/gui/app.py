@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="START:MONTHS[:RELEASE]",
         help="schedule a development pause (repeatable)",
     )
+    p.add_argument(
+        "--cut",
+        action="append",
+        default=[],
+        metavar="NAME[:START]",
+        help="cut a link of the loop from START (default: the start; repeatable)",
+    )
     p.add_argument("--years", type=float, help="years to simulate")
     p.add_argument("--until", type=float, metavar="YEAR", help="play up to this year")
     p.add_argument(
@@ -173,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             story = find_story(args.story)
             scenario = story.scenario
         else:
-            scenario = build_scenario(args.preset, args.scenario, args.set, args.pause, args.years)
+            scenario = build_scenario(
+                args.preset, args.scenario, args.set, args.pause, args.years, args.cut
+            )
     except (OptionError, ScenarioError, StoryError) as exc:
         return _fail_in_window(str(exc)) if interactive else _fail(str(exc))
     if args.screenshot:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
-from rsiviz.core.interventions import DevelopmentPause
+from rsiviz.core.interventions import DevelopmentPause, LinkCut
 from rsiviz.core.params import SPEC_BY_NAME, ParameterError, Params
 from rsiviz.core.pauses import ACTIVE
 from rsiviz.core.scenario import (
@@ -73,6 +73,7 @@ class Controller(QObject):
         self._live_pauses: list[DevelopmentPause] = []
         self._pending: dict[str, Any] = {}
         self._dragging = False
+        self._cuts: dict[str, LinkCut] = {}  # links cut from the loop view (ghost runs)
         self.view_state = ViewState()
         self.counterfactual: Simulation | None = None
         self.sim = self._new_simulation()
@@ -113,7 +114,7 @@ class Controller(QObject):
     def _new_simulation(self, live: bool = True) -> Simulation:
         extra = tuple(self._live_pauses) if live else ()
         sc = self.scenario
-        return Simulation(sc.params, sc.labs, sc.pauses + extra)
+        return Simulation(sc.params, sc.labs, sc.pauses + extra, cuts=sc.cuts)
 
     # -- playback -------------------------------------------------------------------------
     def play(self) -> None:
@@ -149,6 +150,7 @@ class Controller(QObject):
         with self._undoable():
             self._live_pauses.clear()
         self.view_state.remove_run("previous")
+        self._drop_cuts()
         self._restart()
         self._settle()
 
@@ -177,6 +179,7 @@ class Controller(QObject):
         self.view_state.set_run(
             Run("live", "live", self.scenario.name, self.sim.history, self.current_scenario())
         )
+        self._show_cuts()
 
     def _set_counterfactual(self, sim: Simulation | None) -> None:
         """Keep ``sim`` (stepped beside the live run) as the run without live pauses."""
@@ -470,6 +473,7 @@ class Controller(QObject):
             self._live_pauses.clear()
         self._pending.clear()
         self.view_state.remove_run("previous")
+        self._drop_cuts()
         self._restart()
         self.scenario_changed.emit(scenario)
         self._settle()
@@ -545,6 +549,50 @@ class Controller(QObject):
         self.params_changed.emit(self.scenario.params)
         self._settle()
         return True
+
+    # -- link cuts (the loop view): each one a ghost run with role "cut" -------------------
+    def cut_link(self, name: str) -> bool:
+        """Cut link ``name`` from the month on screen; the run without it becomes a ghost."""
+        if any(c.name == name for c in self.scenario.cuts):
+            self.message.emit("info", f"The link {name} is already cut in this scenario.")
+            return False
+        start = None if self.view_month == 0 else float(self.sim.history.years[self.view_month])
+        try:
+            self._cuts[name] = LinkCut(name, start)
+        except ParameterError as exc:
+            self.message.emit("error", f"Link not cut: {exc}")
+            return False
+        self._show_cuts()
+        when = "from the start" if start is None else f"from {start:.1f}"
+        self.message.emit("info", f"Link {name} cut {when}: the run without it is the ghost.")
+        return True
+
+    def remove_cut(self, name: str) -> None:
+        """Remove the cut of link ``name`` and its ghost run."""
+        self._cuts.pop(name, None)
+        self.view_state.remove_run(f"cut:{name}")
+
+    def _drop_cuts(self) -> None:
+        for name in list(self._cuts):
+            self.remove_cut(name)
+
+    def _show_cuts(self) -> None:
+        """(Re-)run each cut link's ghost: the live scenario, development pauses and all,
+        with that one link cut (a full run, ~10 ms; only when the live run is rebuilt)."""
+        live = self.current_scenario()
+        for name, cut in list(self._cuts.items()):
+            scenario = dataclasses.replace(
+                live, name=f"{live.name} (cut: {name})", cuts=live.cuts + (cut,)
+            )
+            try:
+                history = scenario.simulation().run()
+            except ParameterError as exc:  # e.g. the run got shorter than the cut's start
+                self.remove_cut(name)
+                self.message.emit("error", f"Link cut removed: {exc}")
+                continue
+            when = "" if cut.start is None else f" from {cut.start:.1f}"
+            label = f"Link {name} cut{when}"
+            self.view_state.set_run(Run(f"cut:{name}", "cut", label, history, scenario))
 
     # -- snapshots ------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:

@@ -22,6 +22,7 @@ VIEWS: list[tuple[str, str, str]] = [
     ("sweep", "rsiviz.gui.views.sweep:SweepView", "bottom"),
     ("sensitivity", "rsiviz.gui.views.sensitivity:SensitivityView", "bottom"),
     ("compare", "rsiviz.gui.views.compare:CompareView", "bottom"),
+    ("loop", "rsiviz.gui.views.loop:LoopView", "bottom"),
     ("explain", "rsiviz.gui.views.explain:ExplainView", "bottom"),
     ("calibration", "rsiviz.gui.views.calibration:CalibrationView", "bottom"),
     ("replication", "rsiviz.gui.views.replication:ReplicationView", "bottom"),
