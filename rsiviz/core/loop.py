@@ -184,18 +184,25 @@ def node_level(state: LoopState, node: str) -> str:
     if node == "automation":
         return f"a = {state.a:.0%}"
     if node == "labour":
-        return f"speeds research {state.ai_speedup:.3g}x"
+        return f"speeds research {_times(state.ai_speedup)}"
     if node == "progress":
         clock = (
-            "not growing"
+            ("clock stopped" if state.paused else "not growing")
             if not math.isfinite(state.doubling_time_months)
             else f"doubling {state.doubling_time_months:.3g} mo"
         )
-        return f"M = {state.multiplier:.3g}x\n{clock}"
+        return f"M = {_times(state.multiplier)}\n{clock}"
     value = {"compute": state.h, "software": state.s, "capability": state.c}.get(node)
     if value is None:
         value = state.v if node == "oversight" else state.gap
     return f"{value:+.1f} OOM"
+
+
+def _times(x: float) -> str:
+    """A speed-up factor: 1.18x, 39.4x, 16,300x, 2.1e+07x."""
+    if x < 100:
+        return f"{x:.3g}x"
+    return f"{float(f'{x:.3g}'):,.0f}x" if x < 1e6 else f"{x:.1e}x"
 
 
 @dataclass(frozen=True)
@@ -252,7 +259,7 @@ LOOP_LINKS: tuple[LoopLink, ...] = (
         None,
         "capability c follows potential h + s (frozen in a development pause)",
         "OOM/yr",
-        1.0,
+        3.0,  # wide enough a range that the release of an overhang stands out
         lambda st: max(st.capability_growth - _trained_compute(st), 0.0),
     ),
     LoopLink(

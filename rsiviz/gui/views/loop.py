@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from rsiviz.core.interventions import LINKS
-from rsiviz.core.loop import LoopState, loop_state, node_level
+from rsiviz.core.loop import LOOPS, LoopState, loop_state, node_level
 from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.theme import OKABE_ITO
 from rsiviz.gui.views.loop_layout import (
@@ -49,6 +49,7 @@ MIN_WIDTH, MAX_WIDTH = 1.0, 11.0  # link widths (logical px at UI scale 1)
 # A link's width moves in this many visible steps: a frame repaints the links (a few ms
 # of antialiased strokes) only when one of them changes step, not every simulated month.
 WIDTH_STEPS = 6
+COMPACT_BELOW = 300  # a drawing area lower than this (px at UI scale 1) names loops only
 
 
 class LoopView(QWidget):
@@ -133,13 +134,18 @@ class LoopView(QWidget):
         self._label_font.setBold(True)
         margin = 8.0 * self._scale()
         area = QRectF(self.rect()).adjusted(margin, margin + 4, -margin, -margin)
+        compact = area.height() < COMPACT_BELOW * self._scale()
+        # the key's lines at the bottom, below the diagram
+        key_height = QFontMetricsF(self._level_font).height() * (2 if compact else 1) + 4
+        key = QRectF(area.left(), area.bottom() - key_height, area.width(), key_height)
+        area.setBottom(key.top())
         self._boxes = node_boxes(area, title_font, self._level_font)
         head = 9.0 * self._scale()
         self._shapes = link_shapes(self._boxes, head, max(12.0, 14.0 * self._scale()))
-        self._static = self._paint_static(area, title_font)
+        self._static = self._paint_static(area, key, title_font, compact)
         self._layer = None
 
-    def _paint_static(self, area: QRectF, title_font: QFont) -> QPixmap:
+    def _paint_static(self, area: QRectF, key: QRectF, title_font: QFont, compact: bool) -> QPixmap:
         """Background, node boxes and titles, loop labels and the key: once per size."""
         ratio = self.devicePixelRatioF()
         pix = QPixmap(self.size() * ratio)
@@ -157,16 +163,16 @@ class LoopView(QWidget):
             top = QRectF(box.rect.adjusted(4, 3, -4, -3))
             p.drawText(top, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, box.title)
         p.setFont(self._label_font)
-        for key, (rect, text) in loop_labels(area, self._label_font).items():
-            p.setPen(SIGN_COLOUR[1] if key == "R" else SIGN_COLOUR[-1])
+        for name, (rect, text) in loop_labels(area, self._label_font, compact).items():
+            p.setPen(SIGN_COLOUR[1] if name == "R" else SIGN_COLOUR[-1])
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         p.setFont(self._level_font)
         p.setPen(QColor("#444444"))
-        key_text = "+ reinforces   - balances   width: contribution now   click a link: cut it"
+        lines = ["+ reinforces   \u2212 balances   width: contribution now   click a link: cut it"]
+        if compact:  # the loops are named only in the diagram: say what they are here
+            lines.insert(0, "   ".join(text for text, _nodes in LOOPS.values()))
         p.drawText(
-            QRectF(area.left(), area.bottom() - 18, area.width(), 18),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-            key_text,
+            key, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, "\n".join(lines)
         )
         p.end()
         return pix

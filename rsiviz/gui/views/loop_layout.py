@@ -24,7 +24,7 @@ NODE_POS: dict[str, tuple[float, float]] = {
     "gap": (0.88, 0.10),
     "software": (0.10, 0.52),
     "automation": (0.64, 0.36),
-    "oversight": (0.88, 0.56),
+    "oversight": (0.88, 0.44),
     "labour": (0.64, 0.80),
     "progress": (0.30, 0.88),
 }
@@ -33,18 +33,16 @@ NODE_POS: dict[str, tuple[float, float]] = {
 BEND: dict[str, float] = {
     "returns": 0.22,
     "progress_software": 0.22,
-    "compute_labour": -0.12,
-    "progress_oversight": 0.12,
 }
 LOOP_LABEL_POS: dict[str, tuple[float, float]] = {
     "R": (0.50, 0.34),
     "B1": (0.07, 0.80),
-    "B2": (0.78, 0.30),
+    "B2": (0.80, 0.26),
 }
 # The widest level each node may show (sizes its box; see rsiviz.core.loop.node_level).
 LEVEL_SAMPLES: dict[str, str] = {
-    "progress": "M = 1.23e+03x\ndoubling 1.23 mo",
-    "labour": "speeds research 1.23e+03x",
+    "progress": "M = 999,000x\ndoubling 1.23 mo",
+    "labour": "speeds research 999,000x",
     "automation": "a = 100%",
 }
 MIN_POINT_SIZE = 8.5  # never smaller, however small the dock
@@ -163,15 +161,16 @@ def link_shapes(boxes: dict[str, NodeBox], head_size: float, hit_width: float) -
     return shapes
 
 
-def loop_labels(area: QRectF, font: QFont) -> dict[str, tuple[QRectF, str]]:
-    """Each loop's label (name, then what it is, wrapped in two lines) and its box."""
+def loop_labels(area: QRectF, font: QFont, compact: bool) -> dict[str, tuple[QRectF, str]]:
+    """Each loop's label and its box: the name and what it is, wrapped in two lines, or
+    (``compact``, for a short dock) the name alone, explained in the key line instead."""
     fm = QFontMetricsF(font)
     out = {}
     for key, (fx, fy) in LOOP_LABEL_POS.items():
         name, _, what = LOOPS[key][0].partition(": ")
-        words = what.split()
+        words = [] if compact else what.split()
         half = (len(words) + 1) // 2 if len(what) > 24 else len(words)
-        lines = [f"{name}: " + " ".join(words[:half]), " ".join(words[half:])]
+        lines = [f"{name}: " + " ".join(words[:half]) if words else name, " ".join(words[half:])]
         text = "\n".join(line for line in lines if line)
         w = max(fm.horizontalAdvance(line) for line in lines) + 6
         h = fm.height() * (2 if lines[1] else 1) + 2
