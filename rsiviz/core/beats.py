@@ -144,7 +144,7 @@ def resolve(story: Story) -> tuple[BeatState, ...]:
 def run_state(story: Story, state: BeatState) -> History:
     """The model run as it stands at ``state`` (rows up to ``state.month``)."""
     sc = story.scenario
-    sim = Simulation(sc.params, sc.labs, sc.pauses + state.pauses)
+    sim = Simulation(sc.params, sc.labs, sc.pauses + state.pauses, cuts=sc.cuts)
     sim.step(state.month)
     return sim.history
 
@@ -161,7 +161,8 @@ def run_states(story: Story) -> Iterator[tuple[BeatState, History]]:
     pauses: tuple[DevelopmentPause, ...] = ()
     for state in resolve(story):
         if sim is None or state.pauses != pauses or state.month < sim.month:
-            sim, pauses = Simulation(sc.params, sc.labs, sc.pauses + state.pauses), state.pauses
+            sim = Simulation(sc.params, sc.labs, sc.pauses + state.pauses, cuts=sc.cuts)
+            pauses = state.pauses
         sim.step(state.month - sim.month)
         yield state, sim.history
 
