@@ -105,10 +105,13 @@ class LoopView(QWidget):
             self._layer = None
             self.update()
             return
+        # one rectangle around the changed levels: a region of many small rectangles makes
+        # every text drawn into it slower than repainting the union
+        dirty = QRect(self._year_rect())
         for key, box in self._boxes.items():
             if node_level(st, key) != self._levels.get(key):
-                self.update(box.rect.toAlignedRect())
-        self.update(self._year_rect())
+                dirty = dirty.united(box.rect.toAlignedRect())
+        self.update(dirty)
 
     def _on_runs(self, _key: str) -> None:
         ghosts = {}
@@ -206,19 +209,26 @@ class LoopView(QWidget):
         p = QPainter(self)
         ratio = layer.devicePixelRatio()
         for r in event.region():  # only the parts that changed (a few node boxes, mostly)
-            source = QRectF(r.x() * ratio, r.y() * ratio, r.width() * ratio, r.height() * ratio)
-            p.drawPixmap(QRectF(r), layer, source)
+            # whole pixels: an unscaled blit, not a resampled one
+            source = QRect(*(round(v * ratio) for v in (r.x(), r.y(), r.width(), r.height())))
+            p.drawPixmap(r, layer, source)
         exposed = event.region().boundingRect()
         if st is None:
             return
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         p.setFont(self._level_font)
         p.setPen(QColor("#111111"))
+        fm = QFontMetricsF(self._level_font)
         for key, box in self._boxes.items():
             if box.rect.intersects(QRectF(exposed)):
                 text = self._levels[key] = node_level(st, key)
-                rect = box.rect.adjusted(3, 0, -3, -4)
-                p.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, text)
+                # line by line at a point: much cheaper than laying text out in a rectangle
+                lines = text.split("\n")
+                y = box.rect.bottom() - 4 - fm.descent() - fm.height() * (len(lines) - 1)
+                for line in lines:
+                    x = box.rect.center().x() - fm.horizontalAdvance(line) / 2
+                    p.drawText(QPointF(x, y), line)
+                    y += fm.height()
         p.setFont(self._label_font)
         p.drawText(QPointF(8, 4 + p.fontMetrics().ascent()), f"{st.year:.1f}")
 
