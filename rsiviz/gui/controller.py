@@ -570,6 +570,7 @@ class Controller(QObject):
     def remove_cut(self, name: str) -> None:
         """Remove the cut of link ``name`` and its ghost run."""
         self._cuts.pop(name, None)
+        self.runner.cancel(f"cut:{name}")
         self.view_state.remove_run(f"cut:{name}")
 
     def _drop_cuts(self) -> None:
@@ -577,22 +578,32 @@ class Controller(QObject):
             self.remove_cut(name)
 
     def _show_cuts(self) -> None:
-        """(Re-)run each cut link's ghost: the live scenario, development pauses and all,
-        with that one link cut (a full run, ~10 ms; only when the live run is rebuilt)."""
+        """(Re-)run each cut link's ghost in the background: the live scenario, development
+        pauses and all, with that one link cut (a full run, whenever the live run is rebuilt;
+        a newer request for the same link supersedes an older one)."""
         live = self.current_scenario()
-        for name, cut in list(self._cuts.items()):
+        for name, cut in self._cuts.items():
             scenario = dataclasses.replace(
                 live, name=f"{live.name} (cut: {name})", cuts=live.cuts + (cut,)
             )
-            try:
-                history = scenario.simulation().run()
-            except ParameterError as exc:  # e.g. the run got shorter than the cut's start
-                self.remove_cut(name)
-                self.message.emit("error", f"Link cut removed: {exc}")
-                continue
-            when = "" if cut.start is None else f" from {cut.start:.1f}"
-            label = f"Link {name} cut{when}"
-            self.view_state.set_run(Run(f"cut:{name}", "cut", label, history, scenario))
+            self.runner.submit(
+                f"cut:{name}",
+                lambda _progress, sc=scenario: sc.simulation().run(),
+                lambda history, sc=scenario, c=cut: self._set_cut_run(c, sc, history),
+                lambda text, n=name: self._on_cut_failed(n, text),
+            )
+
+    def _set_cut_run(self, cut: LinkCut, scenario: Scenario, history: Any) -> None:
+        if self._cuts.get(cut.name) != cut:
+            return  # removed (or cut anew) while it ran
+        when = "" if cut.start is None else f" from {cut.start:.1f}"
+        label = f"Link {cut.name} cut{when}"
+        self.view_state.set_run(Run(f"cut:{cut.name}", "cut", label, history, scenario))
+
+    def _on_cut_failed(self, name: str, text: str) -> None:
+        # e.g. the run got shorter than the cut's start
+        self.remove_cut(name)
+        self.message.emit("error", f"Link cut removed: {text}")
 
     # -- snapshots ------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
