@@ -7,6 +7,11 @@ same curves at 1920x1080 for scale; then how far the stage's plots move between
 consecutive beats of every shipped story (0 px: the caption's room is reserved).
 
     QT_QPA_PLATFORM=offscreen python bench/bench_frame.py [--frames N] [--preset NAME]
+    QT_QPA_PLATFORM=offscreen python bench/bench_frame.py --show loop [--frames N]
+
+``--show KEY`` instead opens view KEY in the 1920x1080 window and prints that view's own
+cost per frame (its frame handler plus its paint, CPU), one month per frame (the worst
+case) and at the default playback speed at 60 Hz (a month every few frames).
 
 Not a test: numbers only.
 """
@@ -172,6 +177,60 @@ def _matplotlib_frames(preset: str, frames: int) -> list[float]:
     return times
 
 
+def _view_frames(key: str, preset: str, frames: int, playback: bool) -> list[float]:
+    """CPU ms per frame spent in view ``key``'s frame handler and paint."""
+    from rsiviz.core.scenario import load_preset
+    from rsiviz.gui.app import application, create_main_window
+    from rsiviz.gui.views import view_class
+
+    spent = [0.0]
+    cls = view_class(key)
+    originals = {name: getattr(cls, name) for name in ("_on_frame", "paintEvent")}
+    for name, original in originals.items():
+
+        def timed(self, *args, _original=original):  # type: ignore[no-untyped-def]
+            c0 = time.thread_time()
+            try:
+                return _original(self, *args)
+            finally:
+                spent[0] += (time.thread_time() - c0) * 1000.0
+
+        setattr(cls, name, timed)
+    app = application()
+    window = create_main_window(load_preset(preset))
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    window.show_views([key])
+    app.processEvents()
+    ctl, costs = window.controller, []
+    for _ in range(frames):
+        if ctl.sim.done:
+            ctl._restart()
+        spent[0] = 0.0
+        if playback:
+            ctl.tick(1.0 / 60.0)  # emits a frame only when a month has passed
+        else:
+            ctl.advance(1)
+        app.processEvents()
+        costs.append(spent[0])
+    window.close()
+    for name, original in originals.items():
+        setattr(cls, name, original)
+    return costs
+
+
+def _show_view(key: str, preset: str, frames: int) -> int:
+    print(f"view {key!r} in the window at {WIDTH}x{HEIGHT}, preset {preset} (CPU ms per frame)")
+    for playback in (False, True):
+        costs = sorted(_view_frames(key, preset, frames, playback))
+        pace = "default playback, 60 Hz" if playback else "one month per frame"
+        print(
+            f"  {pace:<24} median {statistics.median(costs):.3f}, "
+            f"mean {statistics.mean(costs):.3f}, p90 {costs[int(0.9 * len(costs))]:.3f}"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--frames", type=int, default=200)
@@ -183,7 +242,10 @@ def main(argv: list[str] | None = None) -> int:
         help="runs of each; the best median is reported (as timeit does: a busy "
         "machine only ever adds time)",
     )
+    p.add_argument("--show", metavar="VIEW", help="measure this view's own cost instead")
     args = p.parse_args(argv)
+    if args.show:
+        return _show_view(args.show, args.preset, args.frames)
     print(
         f"live frame, preset {args.preset}: median ms over {args.frames} frames, "
         f"best of {args.repeat} runs (wall / CPU); budget {BUDGET_MS:.1f} ms at 1920x1080"
