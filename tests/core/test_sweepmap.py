@@ -85,8 +85,9 @@ def test_the_cli_prints_the_same_grid() -> None:
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
     cli = np.array([float(r["peak_progress_multiplier"]) for r in rows]).reshape(5, 6)
-    np.testing.assert_array_equal(
-        sweep_map(Scenario(), X, Y, "peak_progress_multiplier").values, cli
+    # the CLI prints 6 significant digits: the grids agree at that precision
+    np.testing.assert_allclose(
+        sweep_map(Scenario(), X, Y, "peak_progress_multiplier").values, cli, rtol=5e-6
     )
 
 
