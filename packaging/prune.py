@@ -42,15 +42,21 @@ _ESSENTIALS_MODULES: tuple[str, ...] = (
     "QtWidgets", "QtXml",
 )  # fmt: skip
 
-# Python packages the frozen app never imports. pydoc stays (pyqtgraph's
+# Python packages the frozen app never imports (the test/dev tools installed beside it,
+# imageio_ffmpeg's 172 MB ffmpeg binary among them). pydoc stays (pyqtgraph's
 # parametertree imports it at top level) and so does unittest (numpy.testing).
 PYTHON_EXCLUDES: tuple[str, ...] = (
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "test",
     "distutils", "setuptools", "pkg_resources", "pip", "ensurepip", "venv",
     "matplotlib", "PIL", "IPython", "jupyter_client", "ipykernel", "scipy",
-    "pandas", "h5py", "cupy", "OpenGL", "pyqtgraph.opengl", "pyqtgraph.examples",
+    "pandas", "h5py", "cupy", "imageio_ffmpeg", "OpenGL", "pyqtgraph.opengl",
+    "pyqtgraph.examples",
     "PyQt5", "PyQt6", "PySide2", "pytest", "_pytest", "hypothesis", "pytestqt",
     "numpy.f2py", "numpy.distutils", "PySide6.scripts",
+    # PyAV (video export) modules the app never loads: subtitles, the test-file
+    # downloader, the command line. Its FFmpeg libraries all stay: every av module
+    # links every one of them.
+    "av.subtitles", "av.datasets", "av.__main__",
 )  # fmt: skip
 
 
