@@ -73,7 +73,7 @@ def info_plist(version: str) -> dict[str, Any]:
                 "LSHandlerRank": "Alternate",
                 "LSItemContentTypes": [TOML_UTI],
                 "CFBundleTypeIconFile": "rsiviz.icns",
-            }
+            },
         ],
         "UTExportedTypeDeclarations": own_utis,
         "UTImportedTypeDeclarations": [

@@ -216,7 +216,9 @@ def check_video(mp4_path: Path) -> str:
     want = (job.total, "h264", "yuv420p", *VIDEO_SIZE)
     if found != want:
         raise AssertionError(f"{mp4_path} decodes as {found}, expected {want}")
-    return f"{frames} frames {ctx.name} {ctx.pix_fmt} {ctx.width}x{ctx.height}, PyAV {av.__version__}"
+    return (
+        f"{frames} frames {ctx.name} {ctx.pix_fmt} {ctx.width}x{ctx.height}, PyAV {av.__version__}"
+    )
 
 
 def _environment() -> dict[str, Any]:
