@@ -13,8 +13,8 @@ Pillow writes an animated GIF, or with ``--format webp`` an animated WebP).
 Prints the seconds the export took and how many times faster than real time that is (the
 budget: faster than real time, i.e. x >= 1, on a 2-core machine) and the CPU seconds it
 used (this process's threads plus child processes: comparable on a loaded machine). Also
-prints how long the GUI thread was busy at most in one go (the longest gap between two ticks of a 0-ms
-timer), which is what a user would feel as a freeze.
+prints how long the GUI thread was busy at most in one go (the longest gap between two
+ticks of a 0-ms timer), which is what a user would feel as a freeze.
 """
 
 from __future__ import annotations
