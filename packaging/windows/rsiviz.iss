@@ -10,9 +10,11 @@
 ;   OutputDir   where the setup .exe goes (default: ..\..\dist)
 ;
 ; Per-user install, no administrator rights: %LOCALAPPDATA%\Programs\rsiviz,
-; a Start-menu shortcut, an uninstaller, and "Open with" entries for scenario
-; and story files (*.toml, *.story.toml) in HKCU\Software\Classes. rsiviz is
-; never made the default program for .toml (see packaging/README.md).
+; a Start-menu shortcut, an uninstaller, and in HKCU\Software\Classes the
+; file types rsiviz owns (scenarios *.rsiviz, stories *.rsivizstory: a
+; double-click opens them) plus an "Open with" entry for older *.toml and
+; *.story.toml files. rsiviz is never made the default program for .toml
+; (see packaging/README.md).
 
 #ifndef AppVersion
   #error Pass the version: iscc /DAppVersion=X.Y.Z packaging\windows\rsiviz.iss
@@ -29,6 +31,8 @@
 #define AppName "rsiviz"
 #define AppExe "rsiviz.exe"
 #define ProgId "rsiviz.toml"
+#define ScenarioProgId "rsiviz.scenario"
+#define StoryProgId "rsiviz.story"
 
 [Setup]
 ; The AppId ties upgrades and the uninstaller together: never change it.
@@ -76,16 +80,28 @@ Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
 
 [Registry]
+; rsiviz's own extensions: the default program for them (a double-click opens
+; the file). Uninstalling removes the ProgIDs and the extensions' default value.
+Root: HKCU; Subkey: "Software\Classes\.rsiviz"; ValueType: string; ValueName: ""; ValueData: "{#ScenarioProgId}"; Flags: uninsdeletevalue
+Root: HKCU; Subkey: "Software\Classes\{#ScenarioProgId}"; ValueType: string; ValueName: ""; ValueData: "rsiviz scenario"; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\{#ScenarioProgId}\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKCU; Subkey: "Software\Classes\{#ScenarioProgId}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
+Root: HKCU; Subkey: "Software\Classes\.rsivizstory"; ValueType: string; ValueName: ""; ValueData: "{#StoryProgId}"; Flags: uninsdeletevalue
+Root: HKCU; Subkey: "Software\Classes\{#StoryProgId}"; ValueType: string; ValueName: ""; ValueData: "rsiviz story"; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\{#StoryProgId}\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKCU; Subkey: "Software\Classes\{#StoryProgId}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 ; Per-user file types (HKCU\Software\Classes; HKCU because the install is
-; per-user). Scenario (*.toml) and story (*.story.toml) files share Windows'
-; last-extension matching, so one ProgID serves both; it is offered under
-; "Open with" and never takes over the default program for .toml.
+; per-user). Older scenario (*.toml) and story (*.story.toml) files share
+; Windows' last-extension matching, so one ProgID serves both; it is offered
+; under "Open with" and never takes over the default program for .toml.
 Root: HKCU; Subkey: "Software\Classes\.toml\OpenWithProgids"; ValueType: string; ValueName: "{#ProgId}"; ValueData: ""; Flags: uninsdeletevalue
 Root: HKCU; Subkey: "Software\Classes\{#ProgId}"; ValueType: string; ValueName: ""; ValueData: "rsiviz scenario or story"; Flags: uninsdeletekey
 Root: HKCU; Subkey: "Software\Classes\{#ProgId}\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
 Root: HKCU; Subkey: "Software\Classes\{#ProgId}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 Root: HKCU; Subkey: "Software\Classes\Applications\{#AppExe}"; ValueType: string; ValueName: "FriendlyAppName"; ValueData: "{#AppName}"; Flags: uninsdeletekey
 Root: HKCU; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".toml"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".rsiviz"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".rsivizstory"; ValueData: ""
 Root: HKCU; Subkey: "Software\Classes\Applications\{#AppExe}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 
 [Run]

@@ -95,6 +95,14 @@ SPEED_RANGE = (0.5, 240.0)
 STORY_SUFFIX = ".story.toml"
 MAX_BEATS = 200  # beats in one story (the shipped ones have 8 to 10)
 MAX_CAPTION = 500  # characters in a caption (shown large on stage)
+# A story file's own extension (TOML inside) that the installers register; the older
+# ``.story.toml`` name still opens.
+STORY_SUFFIXES = (".rsivizstory", STORY_SUFFIX)
+
+
+def is_story_file(name: str | Path) -> bool:
+    """Whether a file name says story (``.rsivizstory``, ``.story.toml``), not scenario."""
+    return str(name).lower().endswith(STORY_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -175,7 +183,7 @@ def list_stories() -> list[str]:
 def find_story(name_or_path: str, check: bool = True) -> Story:
     """A story file path, or the name of a shipped story (``check``: see story_from_dict)."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or _exists(path):
+    if path.suffix in (".toml", STORY_SUFFIXES[0]) or _exists(path):
         return load_story(path, check)
     if name_or_path in list_stories():
         return load_story(story_dir() / f"{name_or_path}{STORY_SUFFIX}", check)

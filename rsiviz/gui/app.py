@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from rsiviz.core.options import OptionError, build_scenario
 from rsiviz.core.scenario import Scenario, ScenarioError
-from rsiviz.core.story import Story, StoryError, find_story
+from rsiviz.core.story import Story, StoryError, find_story, is_story_file
 from rsiviz.gui.views import parse_show, view_keys
 
 DEFAULT_SIZE = (1920, 1080)
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         "file",
         nargs="?",
         metavar="FILE",
-        help="a scenario (.toml) or story (.story.toml) file, as a double-click sends",
+        help="a scenario (.rsiviz, .toml) or story (.rsivizstory, .story.toml) file",
     )
     p.add_argument("--preset", help="start from a shipped preset (see the Presets menu)")
     p.add_argument("--scenario", help="start from a scenario file (TOML)")
@@ -135,7 +135,7 @@ def _route_file(args: argparse.Namespace) -> None:
         return
     if args.scenario or args.story or args.preset:
         raise UsageError("give a FILE or --scenario/--story/--preset, not both")
-    if args.file.lower().endswith(".story.toml"):
+    if is_story_file(args.file):
         args.story = args.file
     else:
         args.scenario = args.file

@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
 
     def _on_open_story_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open story", "", "Stories (*.story.toml *.toml);;All files (*)"
+            self, "Open story", "", "Stories (*.rsivizstory *.story.toml *.toml);;All files (*)"
         )
         if path:
             self.load_story(path)
@@ -413,14 +413,14 @@ class MainWindow(QMainWindow):
 
     def _on_open_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open scenario", "", "Scenarios (*.toml);;All files (*)"
+            self, "Open scenario", "", "Scenarios (*.rsiviz *.toml);;All files (*)"
         )
         if path:
             self.open_file(path)
 
     def _on_save_triggered(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save scenario", "scenario.toml", "Scenarios (*.toml)"
+            self, "Save scenario", "scenario.rsiviz", "Scenarios (*.rsiviz);;TOML (*.toml)"
         )
         if path:
             self.save_file(path)

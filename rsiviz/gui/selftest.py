@@ -3,8 +3,9 @@
 ``rsiviz --self-test [--self-test-result FILE]`` (dispatched by
 :func:`rsiviz.gui.app.main`) opens the real main window, plays the
 ``pause_2028_instant`` preset for a few simulated years, exports a PNG of the
-window and checks it is not blank, checks every shipped resource loads, and
-writes a JSON report. It returns 0 only when every check passed. A windowed
+window and checks it is not blank, exports a short MP4 through the app's video
+pipeline and decodes it again (a bundle that cannot make video fails), checks
+every shipped resource loads, and writes a JSON report. It returns 0 only when every check passed. A windowed
 Windows build has no stdout, so the report always goes to a file: FILE, or
 ``rsiviz-selftest.json`` next to the frozen Windows executable (when
 writable), else in the temp directory.
@@ -32,6 +33,7 @@ from typing import Any
 PRESET = "pause_2028_instant"
 PLAY_UNTIL = 2031.0  # three simulated years past the 2028 development pause start
 MIN_COLOURS = 8  # a blank or single-colour grab has fewer distinct colours than this
+VIDEO_SIZE, VIDEO_FPS, VIDEO_SECONDS = (320, 180), 10, 2.0  # small: a few seconds of CI
 
 
 # -- where the report goes -------------------------------------------------------------
@@ -189,6 +191,36 @@ def check_window(png_path: Path) -> str:
         _process(app, 0.05)
 
 
+def check_video(mp4_path: Path) -> str:
+    """Export a short H.264 MP4 as File > Export does, then decode every frame of it."""
+    import av
+
+    from rsiviz.core.story import find_story
+    from rsiviz.gui.video import VideoExport
+
+    app = _application()
+    story = find_story("development_pause")
+    job = VideoExport(story, mp4_path, "mp4", *VIDEO_SIZE, VIDEO_FPS, duration=VIDEO_SECONDS)
+    result: list[tuple[bool, str]] = []
+    job.finished.connect(lambda ok, message: result.append((ok, message)))
+    job.start()
+    deadline = time.perf_counter() + 120
+    while not result and time.perf_counter() < deadline:
+        _process(app, 0.05)
+    if not result or not result[0][0]:
+        raise AssertionError(result[0][1] if result else "video export did not finish in 120 s")
+    with av.open(str(mp4_path)) as container:
+        ctx = container.streams.video[0].codec_context
+        frames = sum(1 for _ in container.decode(video=0))
+        found = (frames, ctx.name, ctx.pix_fmt, ctx.width, ctx.height)
+    want = (job.total, "h264", "yuv420p", *VIDEO_SIZE)
+    if found != want:
+        raise AssertionError(f"{mp4_path} decodes as {found}, expected {want}")
+    return (
+        f"{frames} frames {ctx.name} {ctx.pix_fmt} {ctx.width}x{ctx.height}, PyAV {av.__version__}"
+    )
+
+
 def _environment() -> dict[str, Any]:
     info: dict[str, Any] = {
         "python": sys.version.split()[0],
@@ -230,6 +262,7 @@ def run_self_test(result_path: str | None = None) -> int:
         _run("resources", check_resources),
         _run("simulation", check_simulation),
         _run("window", lambda: check_window(png)),
+        _run("video", lambda: check_video(out.with_suffix(".mp4"))),
     ]
     ok = all(c["ok"] for c in checks)
     report = {"ok": ok, "checks": checks, "screenshot": str(png), **_environment()}

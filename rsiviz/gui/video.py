@@ -2,9 +2,11 @@
 
 Frames are rendered on the GUI thread (pyqtgraph items must only be touched there) a few
 at a time from a 0-ms QTimer, so the event loop keeps running between batches; a worker
-QThread feeds them as raw RGB to the ffmpeg binary that ships in imageio-ffmpeg, which
-encodes H.264 / yuv420p / +faststart (plays in PowerPoint and Keynote) or a palette GIF.
-A bounded queue between the two keeps memory flat; cancel() stops both.
+QThread hands them to PyAV (FFmpeg's libraries in one wheel, bundled by the installers),
+which encodes H.264 / yuv420p / +faststart (plays in PowerPoint and Keynote) or a palette
+GIF. A bounded queue between the two keeps memory flat; cancel() stops both.
+
+Why PyAV and not the ffmpeg binary of imageio-ffmpeg: packaging/README.md, "Video export".
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import contextlib
 import math
 import queue
-import shutil
-import subprocess
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal
@@ -28,20 +30,97 @@ from rsiviz.gui.exporters import ExportError, OffscreenStage, even_size
 HOLD_SECONDS = 2.5  # each beat's caption stays this long before the next beat plays
 BATCH_MS = 15  # start no new frame after this long in one event-loop turn
 QUEUE_FRAMES = 6
+# H.264 for slides: x264 "veryfast" at constant quality 20, High profile, 4:2:0 chroma
+# (what PowerPoint, Keynote and browsers decode) and the index first (+faststart).
+H264_OPTIONS = {"preset": "veryfast", "crf": "20", "profile": "high"}
+# One palette for the whole GIF from the frames' differences, ordered dithering.
+GIF_FILTERS = (("palettegen", "stats_mode=diff"), ("paletteuse", "dither=bayer"))
 
 
-def ffmpeg_exe() -> str:
-    """The ffmpeg binary: imageio-ffmpeg's (or its IMAGEIO_FFMPEG_EXE), else one on PATH."""
+def _av() -> Any:
+    """PyAV, imported on first use: the window starts without loading FFmpeg."""
     try:
-        import imageio_ffmpeg
-    except ImportError:
-        found = shutil.which("ffmpeg")
-        if found:
-            return found
-        raise ExportError(
-            "video export needs ffmpeg: pip install imageio-ffmpeg, or put ffmpeg on the PATH"
-        ) from None
-    return str(imageio_ffmpeg.get_ffmpeg_exe())
+        import av
+    except ImportError as exc:
+        raise ExportError(f"video export needs PyAV (pip install av): {exc}") from None
+    return av
+
+
+class FrameSink(Protocol):
+    """Where the encoder thread puts frames: ``write(rgb (h, w, 3) uint8)``, then ``close()``."""
+
+    def write(self, rgb: np.ndarray) -> None: ...
+
+    def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class AvWriter:
+    """An MP4 (H.264) or GIF file written with PyAV, one RGB frame at a time."""
+
+    def __init__(self, fmt: str, width: int, height: int, fps: float, path: str) -> None:
+        av = _av()
+        self.rate = Fraction(fps).limit_denominator(1001)
+        opts = {"movflags": "+faststart"} if fmt == "mp4" else {"loop": "0"}
+        try:
+            self.container = av.open(path, "w", format=fmt, options=opts)
+        except (OSError, av.FFmpegError) as exc:
+            raise ExportError(f"could not write {path}: {exc}") from None
+        codec = "libx264" if fmt == "mp4" else "gif"
+        self.stream = self.container.add_stream(codec, rate=self.rate)
+        self.stream.width, self.stream.height = width, height
+        self.stream.pix_fmt = "yuv420p" if fmt == "mp4" else "pal8"
+        if fmt == "mp4":
+            self.stream.options = dict(H264_OPTIONS)
+        self.graph = self._gif_graph(width, height) if fmt == "gif" else None
+        self.count = 0
+
+    def _gif_graph(self, width: int, height: int) -> Any:
+        """buffer -> split -> palettegen -> paletteuse -> buffersink, as ffmpeg's -filter_complex."""
+        graph = _av().filter.Graph()
+        src = graph.add_buffer(width=width, height=height, format="rgb24", time_base=1 / self.rate)
+        split = graph.add("split")
+        gen, use = (graph.add(name, args) for name, args in GIF_FILTERS)
+        src.link_to(split)
+        split.link_to(use, 0, 0)
+        split.link_to(gen, 1, 0)
+        gen.link_to(use, 0, 1)
+        use.link_to(graph.add("buffersink"))
+        graph.configure()
+        return graph
+
+    def write(self, rgb: np.ndarray) -> None:
+        frame = _av().VideoFrame.from_ndarray(rgb, format="rgb24")
+        frame.pts, frame.time_base = self.count, 1 / self.rate
+        self.count += 1
+        self._encode(frame)
+
+    def _encode(self, frame: Any) -> None:
+        if self.graph is None:
+            self.container.mux(self.stream.encode(frame))
+            return
+        av = _av()
+        self.graph.push(frame)
+        while True:
+            try:
+                out = self.graph.pull()
+            except (av.BlockingIOError, av.EOFError):
+                return
+            self.container.mux(self.stream.encode(out))
+
+    def close(self) -> None:
+        """Flush the filter and the encoder, write the index."""
+        if self.graph is not None:
+            self._encode(None)
+        self.container.mux(self.stream.encode(None))
+        self.container.close()
+
+    def abort(self) -> None:
+        self.container.close()
+
+
+SinkFactory = Callable[[str, int, int, float, str], FrameSink]
 
 
 @dataclass(frozen=True)
@@ -78,97 +157,48 @@ def frame_plan(
     return plan
 
 
-def ffmpeg_command(fmt: str, width: int, height: int, fps: float, out: str) -> list[str]:
-    src = [
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "rgb24",
-        "-s",
-        f"{width}x{height}",
-        "-r",
-        f"{fps:g}",
-        "-i",
-        "-",
-    ]
-    if fmt == "mp4":
-        enc = [
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "20",
-            "-pix_fmt",
-            "yuv420p",
-            "-profile:v",
-            "high",
-            "-movflags",
-            "+faststart",
-            "-f",
-            "mp4",
-        ]
-    else:
-        palette = "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer"
-        enc = ["-filter_complex", palette, "-loop", "0", "-f", "gif"]
-    return [ffmpeg_exe(), "-y", "-loglevel", "error", "-nostdin", *src, *enc, out]
-
-
 class Encoder(QThread):
-    """Writes queued frames (bytes) to ffmpeg's stdin; None in the queue ends the video."""
+    """Writes queued frames ((h, w, 3) arrays) to a sink; None in the queue ends the video."""
 
-    def __init__(self, command: list[str], frames: queue.Queue) -> None:
+    def __init__(self, open_sink: Callable[[], FrameSink], frames: queue.Queue) -> None:
         super().__init__()
-        self.command = command
+        self.open_sink = open_sink
         self.frames = frames
         self.cancelled = False
         self.error = ""
         self.written = 0
-        self.proc: subprocess.Popen | None = None
 
     def cancel(self) -> None:
         self.cancelled = True
-        proc = self.proc
-        if proc is not None and proc.poll() is None:
-            proc.kill()  # unblocks a write stuck on a full pipe
 
     def run(self) -> None:
-        with tempfile.TemporaryFile() as log:
-            try:
-                proc = subprocess.Popen(
-                    self.command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log
-                )
-            except OSError as exc:
-                self.error = f"could not start ffmpeg: {exc}"
-                return
-            self.proc = proc
-            assert proc.stdin is not None
-            try:
-                while not self.cancelled:
-                    data = self.frames.get()
-                    if data is None:
-                        break
-                    proc.stdin.write(data)
-                    self.written += 1
-            except (BrokenPipeError, OSError):
-                pass
+        try:
+            sink = self.open_sink()
+        except Exception as exc:  # reported to the user as one line, never a traceback
+            self.error = str(exc)
+            return
+        try:
+            while not self.cancelled:
+                data = self.frames.get()
+                if data is None:
+                    break
+                sink.write(data)
+                self.written += 1
             if self.cancelled:
-                proc.kill()
+                sink.abort()
             else:
-                with contextlib.suppress(OSError):
-                    proc.stdin.close()
-            code = proc.wait()
-            if code != 0 and not self.cancelled:
-                log.seek(0)
-                text = log.read().decode("utf-8", "replace").strip().splitlines()
-                self.error = f"ffmpeg failed ({code}): {text[-1] if text else 'no message'}"
+                sink.close()
+        except Exception as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
+            with contextlib.suppress(Exception):
+                sink.abort()
 
 
-def image_bytes(image: QImage) -> bytes:
-    """Tightly packed RGB24 rows of a Format_RGB888 image (scan lines are 4-byte aligned)."""
+def image_rgb(image: QImage) -> np.ndarray:
+    """A (h, w, 3) uint8 copy of a Format_RGB888 image (scan lines are 4-byte aligned)."""
     w, h, stride = image.width(), image.height(), image.bytesPerLine()
     buf = np.frombuffer(image.constBits(), dtype=np.uint8, count=stride * h)
-    return buf.reshape(h, stride)[:, : w * 3].tobytes()
+    return buf.reshape(h, stride)[:, : w * 3].reshape(h, w, 3).copy()
 
 
 class VideoExport(QObject):
@@ -190,6 +220,7 @@ class VideoExport(QObject):
         last_beat: int | None = None,
         theme: str = "projector",
         parent: QObject | None = None,
+        sink: SinkFactory = AvWriter,
     ) -> None:
         super().__init__(parent)
         if fmt not in ("mp4", "gif"):
@@ -201,14 +232,13 @@ class VideoExport(QObject):
         self.done = 0
         self.running = False
         self._frames: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
-        self._encoder = Encoder(
-            ffmpeg_command(fmt, self.width, self.height, fps, self.path), self._frames
-        )
+        size = self.width, self.height
+        self._encoder = Encoder(lambda: sink(fmt, *size, fps, self.path), self._frames)
         self._encoder.finished.connect(self._on_encoder_finished)
         self._stage: OffscreenStage | None = None
         self._beat = -1
         self._last: Frame | None = None
-        self._last_bytes: bytes | None = None
+        self._last_bytes: np.ndarray | None = None
         self._theme = theme
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -252,7 +282,7 @@ class VideoExport(QObject):
                 return  # the encoder is behind: let the event loop run, try again
             frame = self.plan[self.done]
             if frame != self._last or self._last_bytes is None:  # a held caption: reuse it
-                self._last, self._last_bytes = frame, image_bytes(self._render(frame))
+                self._last, self._last_bytes = frame, image_rgb(self._render(frame))
             self._frames.put(self._last_bytes)
             self.done += 1
         self.progress.emit(self.done, self.total)
@@ -284,6 +314,8 @@ class VideoExport(QObject):
 
     def _on_encoder_finished(self) -> None:
         self.running = False
+        self._timer.stop()  # an encoder that failed early leaves frames still to render
+        self._drain()
         if self._stage is not None:
             self._stage.close()
             self._stage = None

@@ -61,4 +61,14 @@ def test_shortcut_and_file_types_are_per_user() -> None:
     for line in registry:
         assert line.startswith("Root: HKCU;") and 'Subkey: "Software\\Classes\\' in line
     assert any(".toml\\OpenWithProgids" in line for line in registry)
+    # the own extensions are the default program's (a double-click opens them)
+    for ext, progid in ((".rsiviz", "ScenarioProgId"), (".rsivizstory", "StoryProgId")):
+        assoc = f'Subkey: "Software\\Classes\\{ext}"; ValueType: string; ValueName: ""; '
+        assert any(
+            line.startswith(f'Root: HKCU; {assoc}ValueData: "{{#{progid}}}"') for line in registry
+        )
+        opens = f"Software\\Classes\\{{#{progid}}}\\shell\\open\\command"
+        assert any(opens in line and '""%1""' in line for line in registry)
+    # never the default program for every .toml
+    assert not any('Subkey: "Software\\Classes\\.toml"; ' in line for line in registry)
     assert any("shell\\open\\command" in line and "%1" in line for line in registry)

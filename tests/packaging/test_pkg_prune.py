@@ -143,3 +143,27 @@ def test_windows_import_names_match_case_insensitively() -> None:
 
 def test_essentials_only() -> None:
     prune.check_essentials_only()  # this environment has PySide6-Essentials, no Addons
+
+
+def test_strip_debug_only_touches_pyav_extensions(tmp_path: Path) -> None:
+    """PyAV's Cython modules lose their DWARF sections (a copy; the venv is untouched);
+    every other binary, numpy's included, keeps its original file."""
+    import av
+    import numpy
+
+    # binutils (strip, readelf) come with .ci/setup's system packages
+    core = Path(av.__file__).parent / "_core.abi3.so"
+    other = next(Path(numpy.__file__).parent.glob("_core/_multiarray_umath*.so"))
+    analysis = SimpleNamespace(
+        binaries=[
+            ("av/_core.abi3.so", str(core), "EXTENSION"),
+            (f"numpy/_core/{other.name}", str(other), "EXTENSION"),
+        ]
+    )
+    saved = prune.strip_debug(analysis, tmp_path, log=False)
+    (av_dest, av_src, _), numpy_entry = analysis.binaries
+    assert numpy_entry[1] == str(other)
+    assert Path(av_src).parent == tmp_path / "av" and Path(av_src).exists()
+    assert saved == core.stat().st_size - Path(av_src).stat().st_size > 0
+    sections = subprocess.run(["readelf", "-S", av_src], capture_output=True, text=True).stdout
+    assert ".debug_info" not in sections and ".dynsym" in sections

@@ -31,7 +31,8 @@ def test_self_test_passes_and_writes_its_report(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(result.read_text(encoding="utf-8"))
     assert report["ok"] is True
-    assert [c["name"] for c in report["checks"]] == ["version", "resources", "simulation", "window"]
+    names = [c["name"] for c in report["checks"]]
+    assert names == ["version", "resources", "simulation", "window", "video"]
     assert all(c["ok"] for c in report["checks"])
     assert report["frozen"] is False
     png = Path(report["screenshot"])
@@ -62,6 +63,7 @@ def test_a_failing_check_is_reported_not_raised(tmp_path: Path, monkeypatch) -> 
 
     monkeypatch.setattr(selftest, "check_resources", boom)
     monkeypatch.setattr(selftest, "check_window", lambda png: "skipped")
+    monkeypatch.setattr(selftest, "check_video", lambda mp4: "skipped")
     result = tmp_path / "r.json"
     assert selftest.run_self_test(str(result)) == 1
     report = json.loads(result.read_text(encoding="utf-8"))
@@ -73,3 +75,26 @@ def test_a_failing_check_is_reported_not_raised(tmp_path: Path, monkeypatch) -> 
 
 def test_ci_package_script_is_valid_bash() -> None:
     subprocess.run(["bash", "-n", str(REPO / ".ci" / "package")], check=True)
+
+
+def test_a_bundle_without_video_fails_the_self_test(qapp, tmp_path: Path, monkeypatch) -> None:
+    """No encoder (PyAV missing from a bundle): the video check fails with the reason."""
+    from rsiviz.gui import selftest, video
+    from rsiviz.gui.exporters import ExportError
+
+    def no_av():
+        raise ExportError("video export needs PyAV (pip install av): No module named 'av'")
+
+    monkeypatch.setattr(video, "_av", no_av)
+    check = selftest._run("video", lambda: selftest.check_video(tmp_path / "v.mp4"))
+    assert check["ok"] is False
+    assert "needs PyAV" in check["detail"]
+    assert not (tmp_path / "v.mp4").exists()
+
+
+def test_video_check_decodes_the_mp4_it_wrote(qapp, tmp_path: Path) -> None:
+    from rsiviz.gui import selftest
+
+    detail = selftest.check_video(tmp_path / "v.mp4")
+    frames = round(selftest.VIDEO_SECONDS * selftest.VIDEO_FPS)
+    assert detail.startswith(f"{frames} frames h264 yuv420p 320x180")

@@ -72,12 +72,17 @@ def test_info_plist() -> None:
     assert plist["CFBundleShortVersionString"] == version
     assert plist["LSMinimumSystemVersion"] == MIN_MACOS == "14.0"
     assert plist["NSHighResolutionCapable"] is True
-    (doc,) = plist["CFBundleDocumentTypes"]
-    assert doc["LSHandlerRank"] == "Alternate"  # never the default app for .toml
-    uti = doc["LSItemContentTypes"][0]
+    scenario, story, toml = plist["CFBundleDocumentTypes"]
+    assert toml["LSHandlerRank"] == "Alternate"  # never the default app for .toml
     (decl,) = plist["UTImportedTypeDeclarations"]
-    assert decl["UTTypeIdentifier"] == uti
+    assert decl["UTTypeIdentifier"] == toml["LSItemContentTypes"][0]
     assert decl["UTTypeTagSpecification"]["public.filename-extension"] == ["toml"]
+    # rsiviz owns its own extensions: a double-click opens them
+    exported = {d["UTTypeIdentifier"]: d for d in plist["UTExportedTypeDeclarations"]}
+    for doc, ext in ((scenario, "rsiviz"), (story, "rsivizstory")):
+        assert doc["LSHandlerRank"] == "Owner"
+        (uti,) = doc["LSItemContentTypes"]
+        assert exported[uti]["UTTypeTagSpecification"]["public.filename-extension"] == [ext]
 
 
 def test_info_plist_serialises() -> None:
