@@ -55,3 +55,15 @@ class FocusedWidgetKeys(QObject):
             event.accept()  # the key goes to the widget, not to the shortcut
             return True
         return False
+
+
+_FILTER: FocusedWidgetKeys | None = None
+
+
+def install_focused_widget_keys(app: QObject) -> None:
+    """Install the filter on the application once (stateless: every window shares it; one
+    filter a window would make every event of the application pass through each)."""
+    global _FILTER
+    if _FILTER is None:
+        _FILTER = FocusedWidgetKeys()
+        app.installEventFilter(_FILTER)

@@ -36,7 +36,7 @@ from rsiviz.gui.crash import ExceptionHook
 from rsiviz.gui.docks import Docks
 from rsiviz.gui.jobs import Jobs
 from rsiviz.gui.jobs_indicator import JobsIndicator
-from rsiviz.gui.keys import FocusedWidgetKeys
+from rsiviz.gui.keys import install_focused_widget_keys
 from rsiviz.gui.params_panel import ParamsPanel
 from rsiviz.gui.paths import data_dir
 from rsiviz.gui.pause_panel import PausePanel
@@ -128,9 +128,8 @@ class MainWindow(QMainWindow):
         self.plots.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plots.setFocus()  # keys go to the window's shortcuts, not the speed box
         # A focused slider keeps its arrow keys, a text field what is typed (also in views
-        # opened later): the filter sits on the application, and goes with the window.
-        self._keys = FocusedWidgetKeys(self)
-        QApplication.instance().installEventFilter(self._keys)
+        # opened later): one filter on the application serves every window.
+        install_focused_widget_keys(QApplication.instance())
         controller.emit_snapshot()
 
     def _view_context(self) -> ViewContext:
