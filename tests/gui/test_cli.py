@@ -142,9 +142,17 @@ def test_launch_error_shows_in_the_real_window(qtbot, monkeypatch, tmp_path) -> 
 
     monkeypatch.setenv("RSIVIZ_DATA_DIR", str(tmp_path))
     seen = []
+    made = []  # the window this launch made (earlier tests' windows may still exist)
+    real_create = app.create_main_window
+
+    def create(*args, **kwargs):
+        made.append(real_create(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(app, "create_main_window", create)
 
     def fake_exec(self) -> int:
-        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "rsiviz")
+        window = made[-1]
         seen.append((window.banner.isVisible(), window.banner.text()))
         window.autosave.close()
         window.close()
