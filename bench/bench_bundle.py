@@ -14,7 +14,8 @@ bundle is built first; ``--build`` rebuilds both. Side by side, in one run:
 * time to first paint: from just before the process is spawned to the first
   paintEvent of its main window (the app's hidden ``--time-to-first-paint FILE``
   writes the wall-clock time of that paint), median of ``--runs`` runs after
-  one warm-up run each, alternating app and floor, offscreen platform.
+  one warm-up run each, alternating app and floor, offscreen platform, each with an
+  empty settings folder (a new user's first start).
 
 Budgets (issue 13): the app without its video encoder adds at most 15 MB to
 the floor, on disk and as tar.xz; the encoder adds at most 100 MB on disk and
@@ -94,8 +95,15 @@ def size_tar_xz(folder: Path, exclude: list[Path] = ()) -> int:
 
 def first_paint(exe: Path) -> float:
     """Seconds from spawning ``exe`` to the first paint of its main window."""
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     with tempfile.TemporaryDirectory() as tmp:
+        # A new user's first start: no saved layout or session (a layout saved by an earlier
+        # run on this machine could open views and time them too), the same for both.
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            XDG_CONFIG_HOME=str(Path(tmp) / "config"),
+            RSIVIZ_DATA_DIR=str(Path(tmp) / "data"),
+        )
         out = Path(tmp) / "paint.json"
         t0 = time.time()
         proc = subprocess.run(

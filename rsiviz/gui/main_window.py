@@ -46,7 +46,7 @@ from rsiviz.gui.recent import RecentFiles
 from rsiviz.gui.story_player import StoryPlayer
 from rsiviz.gui.theme import Theme
 from rsiviz.gui.transport import Transport
-from rsiviz.gui.views import ViewContext, view_class, view_keys
+from rsiviz.gui.views import ViewContext, view_keys, view_title
 
 NOTE = (
     "Curves are conditional on the assumptions in the parameter panel, not a forecast. "
@@ -240,22 +240,30 @@ class MainWindow(QMainWindow):
         for name in list_presets():
             action = a.preset_menu.addAction(say_development_pause(name.replace("_", " ")))
             action.triggered.connect(lambda _=False, n=name: self.controller.load_preset(n))
-        for name in list_stories():
-            try:
-                title = find_story(name, check=False).title  # claims: checked on opening
-            except StoryError:
-                title = name.replace("_", " ")  # still listed: opening it reports the problem
-            action = a.story_menu.addAction(title)
-            action.triggered.connect(lambda _=False, n=name: self.load_story(n))
+        # The stories are read when their menu first opens (reading them all cost 20-30 ms
+        # of every start-up).
+        a.story_menu.aboutToShow.connect(self._fill_story_menu)
         for dock in self.docks.panels.values():
             a.panels_menu.addAction(dock.toggleViewAction())
         for key in view_keys():
-            action = a.views_menu.addAction(view_class(key).TITLE)
+            action = a.views_menu.addAction(view_title(key))
             action.setCheckable(True)
             action.toggled.connect(lambda on, k=key: self.docks.toggle_view(k, on))
             self._view_actions[key] = action
         a.views_menu.setEnabled(bool(view_keys()))
         self.docks.on_view_created = self._on_docks_view_created
+
+    def _fill_story_menu(self) -> None:
+        menu = self.actions.story_menu
+        if menu.actions():
+            return
+        for name in list_stories():
+            try:
+                title = find_story(name, check=False).title  # claims: checked on opening
+            except StoryError:
+                title = name.replace("_", " ")  # still listed: opening it reports the problem
+            action = menu.addAction(title)
+            action.triggered.connect(lambda _=False, n=name: self.load_story(n))
 
     def _on_docks_view_created(self, key: str, widget: QWidget) -> None:
         dock = self.docks.views[key]

@@ -70,26 +70,37 @@ class SpanMarks:
 
     def __init__(self, plot: pg.PlotItem, label_ends: bool) -> None:
         self.plot = plot
+        self.label_ends = label_ends
         self._shown: list[tuple[float, float, bool]] | None = None
-        self.regions = [
-            pg.LinearRegionItem(movable=False, brush=PAUSE_FILL, pen=pg.mkPen(None))
-            for _ in range(MAX_SPANS)
-        ]
-        self.ends = [
-            pg.InfiniteLine(
+        # Made when first needed (most runs mark one development pause or none): eight
+        # regions and lines made up front cost about 13 ms of start-up per plot.
+        self.regions: list[pg.LinearRegionItem] = []
+        self.ends: list[pg.InfiniteLine] = []
+        self._fill: object = PAUSE_FILL
+        self._style: tuple[Theme, float] | None = None
+        self._colours: tuple[str, str] | None = None
+
+    def _grow(self, count: int) -> None:
+        """At least ``count`` (at most MAX_SPANS) regions and end lines, styled as the rest."""
+        while len(self.regions) < min(count, MAX_SPANS):
+            region = pg.LinearRegionItem(movable=False, brush=self._fill, pen=pg.mkPen(None))
+            end = pg.InfiniteLine(
                 angle=90,
                 movable=False,
-                label="development pause ends" if label_ends else None,
+                label="development pause ends" if self.label_ends else None,
                 labelOpts={"position": 0.97, "color": ALERT_TEXT, "fill": BACKGROUND},
             )
-            for _ in range(MAX_SPANS)
-        ]
-        for item in (*self.regions, *self.ends):
-            item.setZValue(-20)
-            item.hide()
-            plot.addItem(item, ignoreBounds=True)
-        for end in self.ends:
+            for item in (region, end):
+                item.setZValue(-20)
+                item.hide()
+                self.plot.addItem(item, ignoreBounds=True)
             end.setZValue(5)  # its label (a child) is drawn over the curves, on its backing
+            self.regions.append(region)
+            self.ends.append(end)
+            if self._style is not None:
+                self._restyle_end(end, *self._style)
+            if self._colours is not None:
+                self._colour_end(end, *self._colours)
 
     def labels(self) -> list[pg.InfLineLabel]:
         return [end.label for end in self.ends if getattr(end, "label", None) is not None]
@@ -98,6 +109,7 @@ class SpanMarks:
         if marks == self._shown:
             return  # unchanged: moving a region repaints the whole plot height
         self._shown = marks
+        self._grow(len(marks))
         for i, (region, end) in enumerate(zip(self.regions, self.ends, strict=True)):
             if i < len(marks):
                 start, stop, ended = marks[i]
@@ -139,50 +151,76 @@ class SpanMarks:
             label.updatePosition()
 
     def restyle(self, theme: Theme, font_size: float) -> None:
+        self._style = (theme, font_size)
         for end in self.ends:
-            end.setPen(theme.pen("pause", 0.8))
-        for label in self.labels():
-            label.setFont(theme.font(0.85, bold=True))
+            self._restyle_end(end, theme, font_size)
         self.place_labels()
+
+    @staticmethod
+    def _restyle_end(end: pg.InfiniteLine, theme: Theme, font_size: float) -> None:
+        end.setPen(theme.pen("pause", 0.8))
+        label = getattr(end, "label", None)
+        if label is not None:
+            label.setFont(theme.font(0.85, bold=True))
+
+    def set_fill(self, colour: str) -> None:
+        """The shading of the development pauses (the stage sets its theme's)."""
+        self._fill = pg.mkBrush(colour)
+        for region in self.regions:
+            region.setBrush(self._fill)
 
     def set_colours(self, text: str, backing: str) -> None:
         """Label text and its opaque backing (the plot's background)."""
-        for label in self.labels():
+        self._colours = (text, backing)
+        for end in self.ends:
+            self._colour_end(end, text, backing)
+
+    @staticmethod
+    def _colour_end(end: pg.InfiniteLine, text: str, backing: str) -> None:
+        label = getattr(end, "label", None)
+        if label is not None:
             label.setColor(text)
             label.fill = pg.mkBrush(backing)
             label.update()
 
 
 class GridLines:
-    """Grid lines at an axis's tick positions, behind the curves."""
+    """Grid lines at an axis's tick positions, behind the curves.
+
+    One curve of line segments (``connect="pairs"``) per axis, not a line item per tick:
+    creating 64 ``InfiniteLine``s cost 50 ms of every start-up. The segments run a whole
+    view beyond the other axis's range, and ``refresh`` is called after every range change.
+    """
 
     def __init__(self, plot: pg.PlotItem, axis_name: str) -> None:
         self.plot = plot
         self.axis = plot.getAxis(axis_name)
         self.angle = 90 if axis_name == "bottom" else 0
-        self.lines = [pg.InfiniteLine(angle=self.angle, movable=False) for _ in range(MAX_GRID)]
-        for line in self.lines:
-            line.setZValue(-15)
-            line.hide()
-            plot.addItem(line, ignoreBounds=True)
+        self.values: list[float] = []  # where the lines are now (the axis's ticks)
+        self.curve = pg.PlotCurveItem(connect="pairs", antialias=False, skipFiniteCheck=True)
+        self.curve.setZValue(-15)
+        plot.addItem(self.curve, ignoreBounds=True)
 
     def refresh(self) -> None:
         """Move the lines to the axis's current ticks (call after a range change)."""
         view = self.plot.getViewBox()
-        lo, hi = view.viewRange()[0 if self.angle == 90 else 1]
+        x_range, y_range = view.viewRange()
+        (lo, hi), (o_lo, o_hi) = (x_range, y_range) if self.angle == 90 else (y_range, x_range)
         size = view.width() if self.angle == 90 else view.height()
         values = [v for _, level in self.axis.tickValues(lo, hi, max(size, 1.0)) for v in level]
-        for i, line in enumerate(self.lines):
-            if i < len(values):
-                line.setPos(values[i])
-                line.show()
-            else:
-                line.hide()
+        self.values = [float(v) for v in values[:MAX_GRID]]
+        span = max(o_hi - o_lo, 1e-9)
+        across = np.tile([o_lo - span, o_hi + span], len(self.values))
+        along = np.repeat(np.asarray(self.values, dtype=float), 2)
+        x, y = (along, across) if self.angle == 90 else (across, along)
+        self.curve.setData(x, y, connect="pairs")
 
     def restyle(self, theme: Theme) -> None:
-        pen = pg.mkPen(200, 200, 200, width=max(1.0, theme.line_width(0.3)))
-        for line in self.lines:
-            line.setPen(pen)
+        self.set_colour((200, 200, 200), max(1.0, theme.line_width(0.3)))
+
+    def set_colour(self, colour: object, width: float | None = None) -> None:
+        pen = self.curve.opts["pen"]
+        self.curve.setPen(pg.mkPen(colour, width=pen.widthF() if width is None else width))
 
 
 def fit_title(plot: pg.PlotItem, title: str, point_size: float, colour: str) -> None:

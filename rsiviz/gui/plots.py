@@ -56,11 +56,18 @@ class Plots(pg.GraphicsLayoutWidget):
         self._ghost_key: tuple | None = None
         self._ghost_vals: tuple[list, list] = ([], [])
         self.setBackground("w")
+        # No context menus (a view box's menu, built by default, cost 10-20 ms of start-up)
         self.top = self.addPlot(
-            row=0, col=0, axisItems={"left": UnitAxis("oom"), "bottom": YearAxis("bottom")}
+            row=0,
+            col=0,
+            axisItems={"left": UnitAxis("oom"), "bottom": YearAxis("bottom")},
+            viewBox=pg.ViewBox(enableMenu=False),
         )
         self.bottom = self.addPlot(
-            row=1, col=0, axisItems={"left": UnitAxis("gap"), "bottom": YearAxis("bottom")}
+            row=1,
+            col=0,
+            axisItems={"left": UnitAxis("gap"), "bottom": YearAxis("bottom")},
+            viewBox=pg.ViewBox(enableMenu=False),
         )
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)

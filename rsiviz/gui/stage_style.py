@@ -129,11 +129,9 @@ def apply_stage_style(plots: Plots, colours: StageColours, highlight: str = "non
                 html = axis.labelString()
                 axis.label.setHtml(html.replace("color: #111", f"color: {fg}"))
     for grid in plots.grids:
-        for line in grid.lines:
-            line.setPen(pg.mkPen(colours.grid, width=line.pen.widthF()))
+        grid.set_colour(colours.grid)
     for marks in (plots.top_spans, plots.bottom_spans):
-        for region in marks.regions:
-            region.setBrush(pg.mkBrush(colours.pause_fill))
+        marks.set_fill(colours.pause_fill)
     plots.top_spans.set_colours(colours.alert, colours.background)
     plots.legend.setBrush(pg.mkBrush(colours.background))
     plots.legend.setLabelTextColor(fg)

@@ -13,8 +13,8 @@ def fake_views(monkeypatch):
         views,
         "VIEWS",
         [
-            ("echo", "tests.gui.echo_view:EchoView", "bottom"),
-            ("other", "tests.gui.echo_view:OtherView", "bottom"),
+            ("echo", "tests.gui.echo_view:EchoView", "bottom", "Echo"),
+            ("other", "tests.gui.echo_view:OtherView", "bottom", "Other"),
         ],
     )
 
@@ -138,4 +138,15 @@ def test_window_declares_its_features_in_its_menus(qtbot, settings) -> None:
     for action in (win.actions.open_story, win.actions.export):
         assert action in file_actions
     assert win.actions.present in menus["View"].actions()
-    assert win.actions.story_menu.actions()  # the shipped stories
+    assert not win.actions.story_menu.actions()  # read when the menu first opens
+    win.actions.story_menu.aboutToShow.emit()
+    titles = [a.text() for a in win.actions.story_menu.actions()]
+    assert len(titles) >= 3 and "race_defection" not in titles  # the stories' own titles
+    win.actions.story_menu.aboutToShow.emit()  # opened again: listed once
+    assert [a.text() for a in win.actions.story_menu.actions()] == titles
+
+
+def test_registry_titles_are_the_view_classes_titles() -> None:
+    # the menu shows the registry's title without importing the view (fast start-up)
+    for key in views.view_keys():
+        assert views.view_title(key) == views.view_class(key).TITLE
