@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -55,7 +54,7 @@ def _new_temporary(target: Path) -> Path:
     with suppress(OSError):
         mode = stat.S_IMODE(os.stat(target).st_mode)  # keep an existing file's permissions
     for _ in range(100):
-        tmp = target.with_name(f".{target.name}{TMP_MARK}{secrets.token_hex(4)}{target.suffix}")
+        tmp = target.with_name(f".{target.name}{TMP_MARK}{os.urandom(4).hex()}{target.suffix}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         except FileExistsError:

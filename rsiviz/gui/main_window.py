@@ -9,7 +9,7 @@ dialogs, fullscreen, UI scale, recent files, the saved layout).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from rsiviz.core.scenario import list_presets
 from rsiviz.core.story import Story, StoryError, find_story, list_stories, story_for_scenario
 from rsiviz.core.viewstate import Snapshot
-from rsiviz.gui import export_dialog
 from rsiviz.gui.actions import Actions
 from rsiviz.gui.autosave import Autosave
 from rsiviz.gui.banner import Banner
@@ -41,12 +40,14 @@ from rsiviz.gui.params_panel import ParamsPanel
 from rsiviz.gui.paths import data_dir
 from rsiviz.gui.pause_panel import PausePanel
 from rsiviz.gui.plots import Plots
-from rsiviz.gui.presenter import Presenter, projector_screen
 from rsiviz.gui.recent import RecentFiles
 from rsiviz.gui.story_player import StoryPlayer
 from rsiviz.gui.theme import Theme
 from rsiviz.gui.transport import Transport
 from rsiviz.gui.views import ViewContext, view_keys, view_title
+
+if TYPE_CHECKING:
+    from rsiviz.gui.presenter import Presenter
 
 NOTE = (
     "Curves are conditional on the assumptions in the parameter panel, not a forecast. "
@@ -218,7 +219,7 @@ class MainWindow(QMainWindow):
         a.reset_params.triggered.connect(c.reset_all_params)
         a.about.triggered.connect(self._on_about_triggered)
         a.open_story.triggered.connect(self._on_open_story_triggered)
-        a.export.triggered.connect(lambda: export_dialog.ask_and_export(self))
+        a.export.triggered.connect(self._export)
         a.present.triggered.connect(lambda: self.start_presenter())
         a.reset_layout.triggered.connect(lambda: self.docks.reset(self._default_layout))
         a.show_bands.toggled.connect(self.plots.set_show_bands)
@@ -317,6 +318,12 @@ class MainWindow(QMainWindow):
         self.banner.show_message("info", f"Story loaded: {story.title}. Press F5 to present it.")
         return True
 
+    def _export(self) -> None:
+        # Imported when first used: the exporters and the stage they draw cost start-up time.
+        from rsiviz.gui import export_dialog
+
+        export_dialog.ask_and_export(self)
+
     def start_presenter(self, theme_name: str = "projector", fullscreen: bool = True) -> Presenter:
         """Presenter mode for the loaded story (or the scenario as a one-beat story)."""
         if self.presenter is not None:
@@ -325,6 +332,8 @@ class MainWindow(QMainWindow):
         # The window owns the player (File > Export... shows the beat on stage, also after
         # presenter mode has ended); the presenter owns the stage and deletes it on Esc.
         player = self._new_story_player()
+        from rsiviz.gui.presenter import Presenter, projector_screen  # the stage: when used
+
         presenter = Presenter(self.controller, story, theme_name, self, player)
         self.presenter = presenter
         presenter.finished.connect(lambda: self._on_presenter_finished(presenter))

@@ -170,7 +170,8 @@ class Plots(pg.GraphicsLayoutWidget):
         self.run_overlays.restyle()
         self._style_axes()
         self.fit_axis_titles()
-        self._rebuild_legend()
+        if self.snapshot is not None:  # else the first snapshot builds it (once, not thrice)
+            self._rebuild_legend()
 
     def fit_axis_titles(self) -> None:
         """Left-axis titles that fit their plots' heights (they overlapped when short)."""
