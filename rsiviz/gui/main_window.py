@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -156,7 +159,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         d = self.docks
         d.add_panel("clock", "RSI clock", self.clock)
-        d.add_panel("development_pause", "Development pause", self.pause_panel)
+        # Scrolls when the window is short (a 1280x720 projector): its full height no longer
+        # forces the clock's readouts over the next dock's title.
+        d.add_panel("development_pause", "Development pause", _scrolling(self.pause_panel))
         d.add_panel("parameters", "Parameters", self.params)
         self.statusBar().addPermanentWidget(self.jobs_indicator)
         self.setMinimumSize(320, 240)
@@ -164,13 +169,24 @@ class MainWindow(QMainWindow):
     def _size_panels(self) -> None:
         """Default dock sizes: the clock readable, the parameters given the rest."""
         d = self.docks.panels
+        # The clock and the development pause as tall as they need (the pause panel scrolls
+        # only when the window is shorter than that); the parameters take the rest.
+        clock = max(300, d["clock"].minimumSizeHint().height())
+        pause = self.pause_panel.sizeHint().height() + 30  # + the dock's title
+        room = self.height() - self.menuBar().sizeHint().height() - self.statusBar().height()
+        params = max(120, room - clock - pause - 12)  # 12: the separators
         self.resizeDocks(
             [d["clock"], d["development_pause"], d["parameters"]],
-            [300, 240, 500],
+            [clock, pause, params],
             Qt.Orientation.Vertical,
         )
-        width = max(self.width(), 800)
-        self.resizeDocks([d["parameters"]], [int(width * 0.26)], Qt.Orientation.Horizontal)
+        # 30% of the width, at least what the development pause panel needs.
+        width = max(
+            int(max(self.width(), 800) * 0.3), d["development_pause"].minimumSizeHint().width()
+        )
+        self.resizeDocks(
+            [d["parameters"]], [min(width, self.width() // 2)], Qt.Orientation.Horizontal
+        )
 
     # -- wiring -------------------------------------------------------------------------
     def _wire_controller(self) -> None:
@@ -449,3 +465,35 @@ def _sync_check(action: QAction, on: bool) -> None:
     action.blockSignals(True)
     action.setChecked(on)
     action.blockSignals(False)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that scrolls vertically only when too short."""
+    area = _VerticalScroll()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+class _VerticalScroll(QScrollArea):
+    """As wide as its widget needs (nothing cut at the right), as short as a few lines, never
+    taller than its widget (a taller dock left a needless scroll bar on a big screen)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        hint = inner.sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget()
+        width = inner.minimumSizeHint().width() if inner is not None else 0
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(width + bar, min(120, super().minimumSizeHint().height()))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from rsiviz.core.interventions import CONDITION_METRICS, DevelopmentPause, Lab
 from rsiviz.core.params import RELEASE_MODES, ParameterError
+from rsiviz.gui.clock import fitted_font
 from rsiviz.gui.theme import OKABE_ITO, Theme
 
 RELEASE_CHOICES: tuple[tuple[str, str | None], ...] = (
@@ -36,10 +37,14 @@ def _release_box() -> QComboBox:
     box = QComboBox()
     for text, mode in RELEASE_CHOICES:
         box.addItem(text, mode)
+    # Its longest choice no longer sets the panel's width (the list still shows it whole).
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(12)
     return box
 
 
 START_TEXT = "DEVELOPMENT PAUSE  (P)"
+END_TEXT = "END DEVELOPMENT PAUSE  (P)"
 START_TIP = (
     "Start a coordinated development pause now: complying labs stop frontier training. "
     "The run without it stays on screen as a dotted ghost."
@@ -83,10 +88,23 @@ class PausePanel(QGroupBox):
         self.set_labs([Lab()])
         self.apply_theme()
 
+    def _fit_button(self) -> None:
+        """The big button's words shrink (to 60% at most) to the panel's width, so the
+        panel never makes the window wider than a small screen (800x600)."""
+        padding = 2 * 8 * self.theme.scale + 24  # its stylesheet padding, the layout margins
+        width = max(1.0, self.contentsRect().width() - padding)
+        texts = (START_TEXT, END_TEXT)
+        self.button.setFont(fitted_font(self.theme.font(1.35, bold=True), texts, width, 0.6))
+        self.button.setMinimumWidth(1)  # its text no longer sets the panel's width
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._fit_button()
+
     def _layout(self) -> None:
         form = QFormLayout()
         form.addRow("Duration", self.months)
-        form.addRow("", self.until_oversight)
+        form.addRow(self.until_oversight)  # across both columns: the panel stays narrow
         form.addRow("Release", self.release)
         layout = QVBoxLayout(self)
         layout.addWidget(self.button)
@@ -139,7 +157,7 @@ class PausePanel(QGroupBox):
             return
         self.in_force = on
         if on:
-            self.button.setText("END DEVELOPMENT PAUSE  (P)")
+            self.button.setText(END_TEXT)
             self.button.setToolTip(
                 "End the development pause now: complying labs resume, released as the "
                 "development pause says (instant, gradual or no catch-up)."
@@ -155,7 +173,7 @@ class PausePanel(QGroupBox):
 
     def apply_theme(self) -> None:
         t = self.theme
-        self.button.setFont(t.font(1.35, bold=True))
+        self._fit_button()
         self.button.setMinimumHeight(int(72 * t.scale))
         self.button.setStyleSheet(
             f"QPushButton {{ background: {OKABE_ITO['vermillion']}; color: white; "

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -43,10 +44,13 @@ class Transport(QWidget):
         self.speed.setDecimals(1)
         self.speed.setSuffix(" months/s")
         self.speed.setToolTip("Simulated months per second of real time")
+        # Full width when there is room; a narrow window may shorten it to its number.
+        self.speed.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
         self.scrubber.setToolTip("Look back over what has run")
         self.year = QLabel("2026.0")
         self.status = QLabel()
+        self.status.setWordWrap(True)  # a narrow window wraps it; it never sets the width
         self._play_emphasised: bool | None = None
         for button, tip, signal in (
             (self.play, "Play / Stop the animation (Space)", self.play_toggled),
@@ -61,7 +65,8 @@ class Transport(QWidget):
         self.scrubber.valueChanged.connect(self._on_scrubber_value_changed)
         layout = QHBoxLayout()
         layout.setContentsMargins(6, 2, 6, 2)
-        for w in (self.play, self.step, self.reset, QLabel("Speed"), self.speed):
+        self.speed_label = QLabel("Speed")
+        for w in (self.play, self.step, self.reset, self.speed_label, self.speed):
             layout.addWidget(w)
         layout.addWidget(self.scrubber, 1)
         layout.addWidget(self.year)
@@ -108,6 +113,11 @@ class Transport(QWidget):
         # Never "202": the year keeps room for all its digits at any window size.
         self.year.setMinimumWidth(QFontMetrics(self.year.font()).horizontalAdvance("0000.0") + 4)
         self.status.setFont(t.font(0.9))
+        # As narrow as their words (a style's 80 px minimum made the row 618 px wide).
+        metrics = QFontMetrics(t.font(1.0))
+        for button in (self.play, self.step, self.reset):
+            words = max(metrics.horizontalAdvance(w) for w in ("Play", "Stop", button.text()))
+            button.setMinimumWidth(int(words + 20 * t.scale))
         self.play.setMinimumWidth(int(90 * t.scale))
 
 
