@@ -22,6 +22,7 @@ the same signals by :meth:`Jobs.track` so that the window shows one progress dis
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import traceback
@@ -32,6 +33,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress signals a second reach the GUI thread
+SWITCH_INTERVAL_S = 0.0005  # how long a busy worker may keep the GIL from the GUI thread
 
 
 class Cancelled(Exception):  # noqa: N818 (the name says what happened to the job)
@@ -88,6 +90,10 @@ class Jobs(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Every Qt call from Python releases the GIL; with a worker busy in Python, getting it
+        # back took up to the 5 ms switch interval per call, so a redraw of a few dozen calls
+        # stalled the window for 100-500 ms. 0.5 ms bounds that; a lone thread never pays it.
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self._serial = 0
         self._running: _Request | None = None
         self._queue: dict[str, _Request] = {}  # key -> newest waiting request

@@ -116,3 +116,15 @@ def test_jobs_of_different_keys_run_one_after_another(jobs, qtbot) -> None:
         jobs.submit(key, work, done.append)
     assert jobs.wait_idle(10)
     assert done == [True, True, True] and peak[0] == 1
+
+
+def test_a_busy_worker_keeps_the_gil_at_most_half_a_millisecond(qtbot) -> None:
+    # each Qt call from the GUI thread releases the GIL; with the default 5 ms switch
+    # interval a worker busy in Python made every such call wait up to 5 ms
+    import sys
+
+    from rsiviz.gui.jobs import SWITCH_INTERVAL_S, Jobs
+
+    sys.setswitchinterval(0.005)
+    Jobs()
+    assert sys.getswitchinterval() <= SWITCH_INTERVAL_S <= 0.0005
