@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
@@ -462,6 +463,8 @@ class MainWindow(QMainWindow):
 
 
 def _sync_check(action: QAction, on: bool) -> None:
+    if not shiboken6.isValid(action):
+        return  # the window is being torn down: its menus went before this dock
     action.blockSignals(True)
     action.setChecked(on)
     action.blockSignals(False)
