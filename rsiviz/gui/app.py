@@ -292,6 +292,23 @@ def play_until(window: Any, year: float) -> None:
         app.processEvents()
 
 
+def install_file_open_handler(app: Any, window: Any) -> Any:
+    """Files opened from the desktop while the app runs, or that launched it on macOS (the
+    Finder sends them as ``QFileOpenEvent``s, not as arguments), open in ``window``."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class FileOpenHandler(QObject):
+        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt override)
+            if event.type() == QEvent.Type.FileOpen and event.file():
+                window.open_document(event.file())
+                return True
+            return False
+
+    handler = FileOpenHandler(window)
+    app.installEventFilter(handler)
+    return handler
+
+
 def run_window(
     scenario: Scenario,
     until: float | None,
@@ -303,6 +320,7 @@ def run_window(
     """The window; ``error``: what was wrong at launch, shown in it (nothing else opened)."""
     app = application()
     window = create_main_window(scenario, session=True)
+    install_file_open_handler(app, window)
     show_on_screen(window)
     if error:
         window.banner.show_message("error", f"Could not start as asked: {error}")

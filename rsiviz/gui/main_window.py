@@ -28,7 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from rsiviz.core.scenario import list_presets
-from rsiviz.core.story import Story, StoryError, find_story, list_stories, story_for_scenario
+from rsiviz.core.story import (
+    Story,
+    StoryError,
+    find_story,
+    is_story_file,
+    list_stories,
+    story_for_scenario,
+)
 from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.actions import Actions
 from rsiviz.gui.autosave import Autosave
@@ -426,6 +433,11 @@ class MainWindow(QMainWindow):
         if self.isFullScreen():
             self.showNormal()
         self.actions.fullscreen.setChecked(False)
+
+    def open_document(self, path: str) -> bool:
+        """A file handed over by the desktop (macOS sends a double-clicked file as an event,
+        not as an argument): a story or a scenario, told apart by its name."""
+        return self.load_story(path) if is_story_file(path) else self.open_file(path)
 
     def open_file(self, path: str) -> bool:
         ok = self.controller.load_file(path)

@@ -316,3 +316,23 @@ def test_schedule_dialog_builds_condition_pause(window) -> None:
     window.pause_panel.schedule_requested.emit(pause)
     assert window.controller.scenario.pauses == (pause,)
     assert "progress_multiplier" in window.pause_panel.scheduled.text()
+
+
+def test_files_from_the_desktop_open_in_the_window(window, qtbot, tmp_path) -> None:
+    # macOS hands a double-clicked file to the running app as a QFileOpenEvent
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from rsiviz.core.scenario import load_preset, save_scenario
+    from rsiviz.core.story import STORY_SUFFIX, find_story, story_dir
+    from rsiviz.gui.app import install_file_open_handler
+
+    app = QApplication.instance()
+    install_file_open_handler(app, window)
+    path = tmp_path / "slow.toml"
+    save_scenario(load_preset("slow_takeoff"), path)
+    QApplication.sendEvent(app, QFileOpenEvent(str(path)))
+    assert window.controller.scenario.params == load_preset("slow_takeoff").params
+    story = find_story("rsi_clock")
+    QApplication.sendEvent(app, QFileOpenEvent(str(story_dir() / f"rsi_clock{STORY_SUFFIX}")))
+    assert window.story is not None and window.story.title == story.title
