@@ -113,7 +113,7 @@ class PillowSink:
 
 
 def _pyav(fmt: str):
-    from rsiviz.gui.video import AvWriter
+    from rsiviz.gui.video_encoder import AvWriter
 
     return AvWriter
 

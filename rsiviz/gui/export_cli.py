@@ -130,7 +130,7 @@ def main(argv: list[str]) -> int:
         return _export(story, beat, fmt, args)
     except (ExportError, OSError) as exc:
         print(f"rsiviz export: error: {one_line(str(exc))}", file=sys.stderr)
-        return 1
+        return 2
 
 
 def _export(story: Story, beat: int, fmt: str, args: argparse.Namespace) -> int:
@@ -220,6 +220,7 @@ def _video(story: Story, beat: int, fmt: str, width: int, args: argparse.Namespa
     if tty:
         print(file=sys.stderr)
     if not ok:
-        print(f"rsiviz export: error: {message}", file=sys.stderr)
-        return 1
+        reason = message.removeprefix("Export failed: ")
+        print(f"rsiviz export: error: {one_line(reason)}", file=sys.stderr)
+        return 2
     return 0

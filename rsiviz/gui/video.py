@@ -2,9 +2,12 @@
 
 Frames are rendered on the GUI thread (pyqtgraph items must only be touched there) a few
 at a time from a 0-ms QTimer, so the event loop keeps running between batches; a worker
-QThread hands them to PyAV (FFmpeg's libraries in one wheel, bundled by the installers),
+thread hands them to PyAV (FFmpeg's libraries in one wheel, bundled by the installers),
 which encodes H.264 / yuv420p / +faststart (plays in PowerPoint and Keynote) or a palette
-GIF. A bounded queue between the two keeps memory flat; cancel() stops both.
+GIF (rsiviz.gui.video_encoder). A bounded queue between the two keeps memory flat;
+cancel() stops both. The file is written atomically (a failure leaves the previous one as
+it was) and a watchdog ends an encoder that stops responding; every failure is reported
+once through ``finished(False, message)`` with both timers stopped.
 
 Why PyAV and not the ffmpeg binary of imageio-ffmpeg: packaging/README.md, "Video export".
 """
@@ -14,113 +17,23 @@ from __future__ import annotations
 import contextlib
 import math
 import queue
-from collections.abc import Callable
+import threading
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
-from typing import Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from rsiviz.core.story import Story
+from rsiviz.gui import video_encoder
 from rsiviz.gui.exporters import ExportError, OffscreenStage, even_size
+from rsiviz.gui.video_encoder import AvWriter, Encoder, SinkFactory
 
 HOLD_SECONDS = 2.5  # each beat's caption stays this long before the next beat plays
 BATCH_MS = 15  # start no new frame after this long in one event-loop turn
 QUEUE_FRAMES = 6
-# H.264 for slides: x264 "veryfast" at constant quality 20, High profile, 4:2:0 chroma
-# (what PowerPoint, Keynote and browsers decode) and the index first (+faststart).
-H264_OPTIONS = {"preset": "veryfast", "crf": "20", "profile": "high"}
-# One palette for the whole GIF from the frames' differences, ordered dithering.
-GIF_FILTERS = (("palettegen", "stats_mode=diff"), ("paletteuse", "dither=bayer"))
-
-
-def _av() -> Any:
-    """PyAV, imported on first use: the window starts without loading FFmpeg."""
-    try:
-        import av
-    except ImportError as exc:
-        raise ExportError(f"video export needs PyAV (pip install av): {exc}") from None
-    return av
-
-
-class FrameSink(Protocol):
-    """Where the encoder thread puts frames: ``write(rgb (h, w, 3) uint8)``, then ``close()``."""
-
-    def write(self, rgb: np.ndarray) -> None: ...
-
-    def close(self) -> None: ...
-
-    def abort(self) -> None: ...
-
-
-class AvWriter:
-    """An MP4 (H.264) or GIF file written with PyAV, one RGB frame at a time."""
-
-    def __init__(self, fmt: str, width: int, height: int, fps: float, path: str) -> None:
-        av = _av()
-        self.rate = Fraction(fps).limit_denominator(1001)
-        opts = {"movflags": "+faststart"} if fmt == "mp4" else {"loop": "0"}
-        try:
-            self.container = av.open(path, "w", format=fmt, options=opts)
-        except (OSError, av.FFmpegError) as exc:
-            raise ExportError(f"could not write {path}: {exc}") from None
-        codec = "libx264" if fmt == "mp4" else "gif"
-        self.stream = self.container.add_stream(codec, rate=self.rate)
-        self.stream.width, self.stream.height = width, height
-        self.stream.pix_fmt = "yuv420p" if fmt == "mp4" else "pal8"
-        if fmt == "mp4":
-            self.stream.options = dict(H264_OPTIONS)
-        self.graph = self._gif_graph(width, height) if fmt == "gif" else None
-        self.count = 0
-
-    def _gif_graph(self, width: int, height: int) -> Any:
-        """buffer -> split -> palettegen -> paletteuse -> buffersink, as ffmpeg's -filter_complex."""
-        graph = _av().filter.Graph()
-        src = graph.add_buffer(width=width, height=height, format="rgb24", time_base=1 / self.rate)
-        split = graph.add("split")
-        gen, use = (graph.add(name, args) for name, args in GIF_FILTERS)
-        src.link_to(split)
-        split.link_to(use, 0, 0)
-        split.link_to(gen, 1, 0)
-        gen.link_to(use, 0, 1)
-        use.link_to(graph.add("buffersink"))
-        graph.configure()
-        return graph
-
-    def write(self, rgb: np.ndarray) -> None:
-        frame = _av().VideoFrame.from_ndarray(rgb, format="rgb24")
-        frame.pts, frame.time_base = self.count, 1 / self.rate
-        self.count += 1
-        self._encode(frame)
-
-    def _encode(self, frame: Any) -> None:
-        if self.graph is None:
-            self.container.mux(self.stream.encode(frame))
-            return
-        av = _av()
-        self.graph.push(frame)
-        while True:
-            try:
-                out = self.graph.pull()
-            except (av.BlockingIOError, av.EOFError):
-                return
-            self.container.mux(self.stream.encode(out))
-
-    def close(self) -> None:
-        """Flush the filter and the encoder, write the index."""
-        if self.graph is not None:
-            self._encode(None)
-        self.container.mux(self.stream.encode(None))
-        self.container.close()
-
-    def abort(self) -> None:
-        self.container.close()
-
-
-SinkFactory = Callable[[str, int, int, float, str], FrameSink]
+WATCHDOG_MS = 250  # how often the GUI thread looks at the encoder's deadline
 
 
 @dataclass(frozen=True)
@@ -157,43 +70,6 @@ def frame_plan(
     return plan
 
 
-class Encoder(QThread):
-    """Writes queued frames ((h, w, 3) arrays) to a sink; None in the queue ends the video."""
-
-    def __init__(self, open_sink: Callable[[], FrameSink], frames: queue.Queue) -> None:
-        super().__init__()
-        self.open_sink = open_sink
-        self.frames = frames
-        self.cancelled = False
-        self.error = ""
-        self.written = 0
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-    def run(self) -> None:
-        try:
-            sink = self.open_sink()
-        except Exception as exc:  # reported to the user as one line, never a traceback
-            self.error = str(exc)
-            return
-        try:
-            while not self.cancelled:
-                data = self.frames.get()
-                if data is None:
-                    break
-                sink.write(data)
-                self.written += 1
-            if self.cancelled:
-                sink.abort()
-            else:
-                sink.close()
-        except Exception as exc:
-            self.error = f"{type(exc).__name__}: {exc}"
-            with contextlib.suppress(Exception):
-                sink.abort()
-
-
 def image_rgb(image: QImage) -> np.ndarray:
     """A (h, w, 3) uint8 copy of a Format_RGB888 image (scan lines are 4-byte aligned)."""
     w, h, stride = image.width(), image.height(), image.bytesPerLine()
@@ -202,10 +78,16 @@ def image_rgb(image: QImage) -> np.ndarray:
 
 
 class VideoExport(QObject):
-    """One MP4/GIF export; ``progress(done, total)``, then ``finished(ok, message)``."""
+    """One MP4/GIF export; ``progress(done, total)``, then ``finished(ok, message)`` once.
+
+    ``sink`` (default :class:`AvWriter`) and ``frame_timeout`` (default
+    :data:`video_encoder.FRAME_TIMEOUT_S`, seconds per encoder call) are looked up when the
+    export is made, so tests can replace them.
+    """
 
     progress = Signal(int, int)
     finished = Signal(bool, str)
+    _encoder_done = Signal()  # emitted on the encoder thread, delivered on the GUI thread
 
     def __init__(
         self,
@@ -220,7 +102,8 @@ class VideoExport(QObject):
         last_beat: int | None = None,
         theme: str = "projector",
         parent: QObject | None = None,
-        sink: SinkFactory = AvWriter,
+        sink: SinkFactory | None = None,
+        frame_timeout: float | None = None,
     ) -> None:
         super().__init__(parent)
         if fmt not in ("mp4", "gif"):
@@ -232,37 +115,52 @@ class VideoExport(QObject):
         self.done = 0
         self.running = False
         self._frames: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
-        size = self.width, self.height
-        self._encoder = Encoder(lambda: sink(fmt, *size, fps, self.path), self._frames)
-        self._encoder.finished.connect(self._on_encoder_finished)
+        make, size = sink or AvWriter, (self.width, self.height)
+        self.frame_timeout = frame_timeout or video_encoder.FRAME_TIMEOUT_S
+        self._encoder = Encoder(
+            lambda tmp: make(fmt, *size, fps, tmp),
+            self.path,
+            self._frames,
+            self._notify_done,
+            self.frame_timeout,
+        )
+        self._encoder_done.connect(self._on_encoder_done)
         self._stage: OffscreenStage | None = None
         self._beat = -1
         self._last: Frame | None = None
         self._last_bytes: np.ndarray | None = None
         self._theme = theme
-        self._timer = QTimer(self)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        self.render_timer = QTimer(self)
+        self.render_timer.setInterval(0)
+        self.render_timer.timeout.connect(self._on_render_timer_timeout)
+        self.watchdog = QTimer(self)
+        self.watchdog.setInterval(min(WATCHDOG_MS, max(10, int(self.frame_timeout * 250))))
+        self.watchdog.timeout.connect(self._on_watchdog_timeout)
         self._clock = QElapsedTimer()
 
     @property
     def total(self) -> int:
         return len(self.plan)
 
+    @property
+    def encoder_thread(self) -> threading.Thread:
+        return self._encoder.thread
+
     def start(self) -> None:
         self._stage = OffscreenStage.create(self.story, self.width, self.height, self._theme)
         self.running = True
         self._encoder.start()
-        self._timer.start()
+        self.render_timer.start()
+        self.watchdog.start()
 
     def cancel(self) -> None:
         """Stop rendering and encoding; the partial file is removed."""
         if not self.running:
             return
-        self._timer.stop()
+        self.render_timer.stop()
         self._encoder.cancel()
         self._drain()
-        self._frames.put(None)
+        self._frames.put(None)  # wakes an encoder waiting for a frame
 
     def _drain(self) -> None:
         while True:
@@ -271,7 +169,7 @@ class VideoExport(QObject):
             except queue.Empty:
                 return
 
-    def _on_timer_timeout(self) -> None:
+    def _on_render_timer_timeout(self) -> None:
         """Render frames until the batch time is used up or the queue is full."""
         self._clock.start()
         if self.done >= self.total:
@@ -294,7 +192,7 @@ class VideoExport(QObject):
             self._frames.put_nowait(None)  # the end of the video
         except queue.Full:
             return  # next turn: the GUI thread never blocks on the encoder
-        self._timer.stop()
+        self.render_timer.stop()
 
     def _render(self, frame: Frame) -> QImage:
         off = self._stage
@@ -312,18 +210,41 @@ class VideoExport(QObject):
             ctl.advance(frame.month - ctl.sim.month)
         return off.image()
 
-    def _on_encoder_finished(self) -> None:
+    def _notify_done(self) -> None:
+        """On the encoder thread: tell the GUI thread (unless this export is gone)."""
+        with contextlib.suppress(RuntimeError):  # the QObject was deleted after a give-up
+            self._encoder_done.emit()
+
+    def _on_watchdog_timeout(self) -> None:
+        """An encoder call past its deadline: give up, report, clean up."""
+        if not (self.running and self._encoder.overdue() and self._encoder.give_up()):
+            return
+        self._finish(
+            False,
+            f"Export failed: the video encoder stopped responding (nothing for "
+            f"{self.frame_timeout:g} s); nothing was written to {self.path}",
+        )
+
+    def _on_encoder_done(self) -> None:
+        if not self.running:
+            return  # already reported (the watchdog gave up on it)
+        enc = self._encoder
+        if enc.state == "done":
+            self._finish(True, f"Wrote {enc.written} frames to {self.path}")
+        elif enc.state == "failed":
+            self._finish(False, f"Export failed: {enc.error}; nothing was written to {self.path}")
+        else:
+            self._finish(False, "Export cancelled.")
+
+    def _finish(self, ok: bool, message: str) -> None:
+        """Stop both timers, free the frames and the offscreen stage, report once."""
         self.running = False
-        self._timer.stop()  # an encoder that failed early leaves frames still to render
+        self.render_timer.stop()  # an encoder that failed early leaves frames still to render
+        self.watchdog.stop()
         self._drain()
+        with contextlib.suppress(queue.Full):
+            self._frames.put_nowait(None)  # an encoder still waiting for a frame ends
         if self._stage is not None:
             self._stage.close()
             self._stage = None
-        enc = self._encoder
-        if enc.cancelled:
-            Path(self.path).unlink(missing_ok=True)
-            self.finished.emit(False, "Export cancelled.")
-        elif enc.error:
-            self.finished.emit(False, f"Export failed: {enc.error}")
-        else:
-            self.finished.emit(True, f"Wrote {enc.written} frames to {self.path}")
+        self.finished.emit(ok, message)
