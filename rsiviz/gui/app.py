@@ -369,9 +369,12 @@ def screenshot(
             Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
-    ok = image.save(path, "PNG")
     window.close()
-    if not ok:
-        print(f"rsiviz: error: could not write the screenshot to {path}", file=sys.stderr)
-        return 1
+    from rsiviz.gui.exporters import ExportError, save_png
+
+    try:
+        save_png(image, path, "the screenshot")
+    except ExportError as exc:
+        print(f"rsiviz: error: {exc}", file=sys.stderr)
+        return 2
     return 0

@@ -24,6 +24,7 @@ from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QMessageBox
 
 from rsiviz import __version__
+from rsiviz.core.atomic import atomic_write_text
 from rsiviz.gui.paths import data_dir
 
 MAX_LOGS_PER_SESSION = 20  # an error on every frame must not fill the disk
@@ -57,7 +58,7 @@ def write_crash_log(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"crash-{stamp}.log"
-        path.write_text("\n".join(lines), encoding="utf-8")
+        atomic_write_text(path, "\n".join(lines))
         for old in sorted(folder.glob("crash-*.log"))[:-KEEP_LOGS]:
             old.unlink(missing_ok=True)
     except OSError:

@@ -170,8 +170,13 @@ def export_png(
         image = off.image()
     finally:
         off.close()
-    atomic_save(path, lambda tmp: image.save(str(tmp), "PNG"), ExportError, "the PNG")
+    save_png(image, path)
     return image.width(), image.height()
+
+
+def save_png(image: QImage, path: str | Path, what: str = "the PNG") -> None:
+    """``image`` as a PNG at ``path``, atomically: a failure leaves the previous file whole."""
+    atomic_save(path, lambda tmp: image.save(str(tmp), "PNG"), ExportError, what)
 
 
 def export_svg_file(

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 
+from rsiviz.core.atomic import atomic_save
 from rsiviz.core.story import Story
 from rsiviz.gui.exporters import ASPECT, ExportError, OffscreenStage
 
@@ -28,7 +29,22 @@ def export_pdf(
     theme: str = "projector",
     page: str = "a4",
 ) -> int:
-    """Write ``story`` as a handout PDF (``page``: a4 or letter, landscape); returns pages."""
+    """Write ``story`` as a handout PDF (``page``: a4 or letter, landscape); returns pages.
+
+    The PDF goes to a temporary beside ``path`` that replaces it once complete.
+    """
+    pages: list[int] = []
+    atomic_save(
+        path,
+        lambda tmp: pages.append(_write_pdf(story, tmp, width, theme, page)),
+        ExportError,
+        "the PDF",
+    )
+    return pages[0]
+
+
+def _write_pdf(story: Story, path: Path, width: int, theme: str, page: str) -> int:
+    """Draw every page to ``path``; the writer is closed when this returns."""
     writer = QPdfWriter(str(path))
     writer.setResolution(DPI)
     writer.setTitle(story.title)

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rsiviz.core.atomic import atomic_write_text
+
 PRESET = "pause_2028_instant"
 PLAY_UNTIL = 2031.0  # three simulated years past the 2028 development pause start
 MIN_COLOURS = 8  # a blank or single-colour grab has fewer distinct colours than this
@@ -266,7 +268,7 @@ def run_self_test(result_path: str | None = None) -> int:
     ]
     ok = all(c["ok"] for c in checks)
     report = {"ok": ok, "checks": checks, "screenshot": str(png), **_environment()}
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    atomic_write_text(out, json.dumps(report, indent=2) + "\n")
     lines = [
         f"[self-test] {'ok  ' if c['ok'] else 'FAIL'} {c['name']}: {c['detail']}" for c in checks
     ]
@@ -316,7 +318,7 @@ def time_to_first_paint(out_path: str | None) -> int:
         data = {"paint_time": paint_time, "since_start": _since_process_start()}
         text = json.dumps(data)
         if out_path:
-            Path(out_path).write_text(text + "\n", encoding="utf-8")
+            atomic_write_text(out_path, text + "\n")
         else:
             _say(text)
         app.quit()

@@ -23,6 +23,8 @@ from xml.dom import minidom
 
 from pyqtgraph.exporters import SVGExporter
 
+from rsiviz.core.atomic import atomic_write_text
+
 # The module, not the class of the same name that pyqtgraph.exporters re-exports.
 _svg_module = importlib.import_module(SVGExporter.__module__)
 
@@ -80,8 +82,7 @@ class FixedSVGExporter(SVGExporter):
         text = _sized(data.decode("utf-8"), self.params["width"], self.params["height"])
         if toBytes:
             return text.encode("utf-8")
-        with open(fileName, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        atomic_write_text(fileName, text)
         return None
 
 

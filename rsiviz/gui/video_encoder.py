@@ -226,9 +226,10 @@ class Encoder:
         except _AbandonedError:
             pass
         except Exception as exc:  # reported to the user as one line, never a traceback
+            why = _why(exc) if isinstance(exc, ExportError) else f"could not write it: {_why(exc)}"
             with self._lock:
                 if self.state in ("running", "committing"):
-                    self.state, self.error = "failed", _why(exc)
+                    self.state, self.error = "failed", why
         finally:
             self._deadline = None
             self.on_done()

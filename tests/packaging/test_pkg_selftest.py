@@ -79,13 +79,13 @@ def test_ci_package_script_is_valid_bash() -> None:
 
 def test_a_bundle_without_video_fails_the_self_test(qapp, tmp_path: Path, monkeypatch) -> None:
     """No encoder (PyAV missing from a bundle): the video check fails with the reason."""
-    from rsiviz.gui import selftest, video
+    from rsiviz.gui import selftest, video_encoder
     from rsiviz.gui.exporters import ExportError
 
     def no_av():
         raise ExportError("video export needs PyAV (pip install av): No module named 'av'")
 
-    monkeypatch.setattr(video, "_av", no_av)
+    monkeypatch.setattr(video_encoder, "_av", no_av)
     check = selftest._run("video", lambda: selftest.check_video(tmp_path / "v.mp4"))
     assert check["ok"] is False
     assert "needs PyAV" in check["detail"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QIODevice, QSaveFile, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rsiviz.core.atomic import atomic_save, atomic_write_text
 from rsiviz.core.ensemble import METRICS, grid_values
 from rsiviz.core.params import ParameterError, param_specs
 from rsiviz.core.regime import REGIME_NAMES
@@ -308,23 +309,23 @@ class SweepView(QWidget):
 
     # -- export ---------------------------------------------------------------------------
     def export_png(self, path: str) -> bool:
-        ok = self.map_box.grab().save(path)
-        if not ok:
-            self.ctx.show_message("error", f"Could not write the picture {path}")
-        return bool(ok)
+        pixmap = self.map_box.grab()
+        try:
+            atomic_save(path, lambda tmp: pixmap.save(str(tmp)), OSError, "the picture")
+        except OSError as exc:
+            self.ctx.show_message("error", f"Could not write {path}: {exc}")
+            return False
+        return True
 
     def export_csv(self, path: str) -> bool:
         if self.result is None:
             self.ctx.show_message("error", "There is no sweep map to export yet")
             return False
         text = sweep_map_csv(self.result, self.ctx.controller.current_scenario().name)
-        out = QSaveFile(path)  # atomic: a failed export leaves an existing file as it was
-        if not (out.open(QIODevice.OpenModeFlag.WriteOnly) and out.write(text.encode()) >= 0):
-            self.ctx.show_message("error", f"Could not write {path}: {out.errorString()}")
-            out.cancelWriting()
-            return False
-        if not out.commit():
-            self.ctx.show_message("error", f"Could not write {path}: {out.errorString()}")
+        try:  # atomic: a failed export leaves an existing file as it was
+            atomic_write_text(path, text)
+        except OSError as exc:
+            self.ctx.show_message("error", f"Could not write {path}: {exc.strerror or exc}")
             return False
         return True
 
