@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,12 +18,11 @@ from rsiviz.core.atomic import (
     is_temporary,
 )
 from rsiviz.core.scenario import load_preset, load_scenario, save_scenario, scenario_to_text
+from tests.core.killing import kill_repeatedly, temporaries
 
 KILLS = 40
 
-# A helper imports rsiviz once, then for each "go" forks a child that saves two different
-# scenarios in turn until it is killed; the helper prints the child's pid, then "dead" once
-# the test has killed it. (Forking keeps 40 kills fast: no import per kill.)
+# Saves two different scenarios in turn until killed (see tests/core/killing.py).
 WRITER = """
 import os, sys
 from dataclasses import replace
@@ -35,25 +31,16 @@ target = sys.argv[1]
 a = replace(load_preset("race_one_lab_defects"), description="A" * 9000)
 b = replace(load_preset("if_then_pause"), description="B" * 9000)
 save_scenario(a, target)
-for line in sys.stdin:
-    pid = os.fork()
-    if pid == 0:
-        while True:
-            save_scenario(b, target)
-            save_scenario(a, target)
-    print(pid, flush=True)
-    os.waitpid(pid, 0)
-    print("dead", flush=True)
+def write_forever():
+    while True:
+        save_scenario(b, target)
+        save_scenario(a, target)
 """
-
-
-def _temporaries(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if is_temporary(p.name))
 
 
 def _age(folder: Path, seconds: float) -> None:
     """Make every temporary look ``seconds`` old (as if the user saved again later)."""
-    for name in _temporaries(folder):
+    for name in temporaries(folder):
         then = time.time() - seconds
         os.utime(folder / name, (then, then))
 
@@ -61,42 +48,18 @@ def _age(folder: Path, seconds: float) -> None:
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only")
 def test_sigkill_mid_save_never_destroys_the_previous_file(tmp_path: Path) -> None:
     target = tmp_path / "talk.toml"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-        "OPENBLAS_NUM_THREADS": "1",  # a single-threaded helper forks safely
-    }
-    rng = random.Random(12)
-    left_behind = 0
-    helper = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(target)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
-    assert helper.stdin is not None and helper.stdout is not None
-    try:
-        for _ in range(KILLS):
-            helper.stdin.write("go\n")
-            helper.stdin.flush()
-            pid = int(helper.stdout.readline())
-            time.sleep(rng.uniform(0.002, 0.03))
-            os.kill(pid, signal.SIGKILL)
-            assert helper.stdout.readline() == "dead\n"
-            loaded = load_scenario(target)  # whole and parseable: one of the two scenarios
-            assert loaded.description in ("A" * 9000, "B" * 9000)
-            left_behind += bool(_temporaries(tmp_path))
-    finally:
-        helper.stdin.close()
-        helper.wait(timeout=30)
-        helper.stdout.close()
+
+    def check(path: Path) -> None:
+        loaded = load_scenario(path)  # whole and parseable: one of the two scenarios
+        assert loaded.description in ("A" * 9000, "B" * 9000)
+
+    left_behind = kill_repeatedly(WRITER, target, check, KILLS, (0.002, 0.03))
     # Most kills land inside a save (a temporary exists for most of the loop): the test
     # really exercised the window it guards.
     assert left_behind > KILLS // 4
     _age(tmp_path, STALE_SECONDS + 1)
     save_scenario(load_preset("status_quo"), target)
-    assert _temporaries(tmp_path) == []
+    assert temporaries(tmp_path) == []
     assert load_scenario(target).name == load_preset("status_quo").name
 
 
