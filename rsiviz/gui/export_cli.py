@@ -14,7 +14,8 @@ has the columns of ``rsiviz run`` and, with a development pause, the run without
 
 Needs Qt to render, so it lives in ``rsiviz.gui``; the CLI reaches it lazily. Bad options
 and an output folder that does not exist or is not writable exit 2 with one line on
-stderr (checked before rendering); a failed export exits 1.
+stderr (checked before rendering); so does a failed export (a full disk, a missing,
+broken or stalled video encoder), leaving the previous file at ``--out`` as it was.
 """
 
 from __future__ import annotations

@@ -164,6 +164,8 @@ class Jobs(QObject):
             running.thread.join(timeout_s)
         for job in list(self._tracked.values()):
             job.cancel()
+            if hasattr(job, "wait"):  # a video export removes its temporary file
+                job.wait(timeout_s)
 
     def track(self, key: str, job: Any) -> None:
         """Show work that runs its own way (video export) through these signals.

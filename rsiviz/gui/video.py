@@ -162,6 +162,12 @@ class VideoExport(QObject):
         self._drain()
         self._frames.put(None)  # wakes an encoder waiting for a frame
 
+    def wait(self, timeout_s: float) -> bool:
+        """Wait for the encoder thread to end (a closing window); False if it did not."""
+        if self._encoder.thread.is_alive():
+            self._encoder.thread.join(timeout_s)
+        return not self._encoder.thread.is_alive()
+
     def _drain(self) -> None:
         while True:
             try:

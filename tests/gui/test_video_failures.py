@@ -214,3 +214,29 @@ def test_slow_but_steady_encoder_is_not_given_up(qtbot, tmp_path: Path) -> None:
     assert job.total * 0.05 > 0.3  # the whole export took longer than one deadline
     job.encoder_thread.join(5.0)
     assert not job.encoder_thread.is_alive()
+
+
+def test_closing_the_window_mid_export_stops_it_and_keeps_the_previous_file(
+    window, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    (tmp_path / "out").mkdir()  # tmp_path itself holds the window's settings file
+    out = tmp_path / "out" / "talk.mp4"
+    out.write_bytes(PREVIOUS)
+    monkeypatch.setitem(exporters.DEFAULT_WIDTH, "mp4", 160)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), ""))
+    )
+    window.autosave = None  # no "unsaved changes?" question in this test
+    window.controller.advance(24)
+    window.actions.export.trigger()
+    job = window.video_export
+    qtbot.waitUntil(lambda: job.done > 3, timeout=20_000)
+    assert job.running
+    window.close()
+    assert not job.encoder_thread.is_alive()  # joined by the closing window
+    assert not job.render_timer.isActive()
+    qtbot.waitUntil(lambda: not job.running and not job.watchdog.isActive(), timeout=5_000)
+    assert out.read_bytes() == PREVIOUS
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
