@@ -35,10 +35,11 @@ H264_OPTIONS = {"preset": "veryfast", "crf": "20", "profile": "high"}
 # One palette for the whole GIF from the frames' differences, ordered dithering.
 GIF_FILTERS = (("palettegen", "stats_mode=diff"), ("paletteuse", "dither=bayer"))
 # No single encoder call may take longer (a 1920x1080 frame takes ~30 ms with x264 veryfast);
-# closing gets this plus CLOSE_SECONDS_PER_FRAME for each frame (the GIF palette is built
-# from every frame at the end).
+# opening gets OPEN_EXTRA_S more, closing CLOSE_SECONDS_PER_FRAME more for each frame (the
+# GIF palette is built from every frame at the end).
 FRAME_TIMEOUT_S = 20.0
 CLOSE_SECONDS_PER_FRAME = 0.5
+OPEN_EXTRA_S = 10.0  # opening also loads FFmpeg's libraries (seconds on a cold, slow disk)
 
 
 def _av() -> Any:
@@ -157,7 +158,7 @@ class Encoder:
         self,
         open_sink: Callable[[str], FrameSink],
         target: str,
-        frames: queue.Queue,
+        frames: queue.Queue[np.ndarray | None],
         on_done: Callable[[], None],
         timeout: float = FRAME_TIMEOUT_S,
     ) -> None:
@@ -216,7 +217,7 @@ class Encoder:
             with atomic_path(self.target) as tmp:
                 self.tmp = tmp
                 try:
-                    sink = self._call(lambda: self.open_sink(str(tmp)), self.timeout)
+                    sink = self._call(lambda: self.open_sink(str(tmp)), self.timeout + OPEN_EXTRA_S)
                 except _AbandonedError:
                     raise
                 except Exception as exc:

@@ -50,7 +50,7 @@ FAILURES = {
     "no_h264": ("no codec", "this PyAV has no libx264_not_built encoder for MP4"),
     "broken": (broken_writer, "the video encoder could not start: RuntimeError: x264 [error]"),
     "mid_stream": (FailingWriter, "the video encoder failed after 3 frames: No space left"),
-    "stalled": (StalledWriter, "the video encoder stopped responding (nothing for 0.3 s)"),
+    "stalled": (StalledWriter, "the video encoder stopped responding (nothing for 1 s)"),
 }
 
 
@@ -69,7 +69,8 @@ def _break(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
         monkeypatch.setattr(video_encoder, "H264_CODEC", "libx264_not_built")
     else:
         monkeypatch.setattr(video, "AvWriter", how)
-    monkeypatch.setattr(video_encoder, "FRAME_TIMEOUT_S", 0.3)
+    if how is StalledWriter:  # a short deadline keeps the test fast
+        monkeypatch.setattr(video_encoder, "FRAME_TIMEOUT_S", 1.0)
 
 
 def _record_jobs(monkeypatch: pytest.MonkeyPatch) -> list[video.VideoExport]:
@@ -120,22 +121,27 @@ def test_cli_video_failure_is_one_line_exit_2_and_no_partial_file(
     _assert_cleaned_up(jobs[0], out, name)
 
 
+def _export_from_menu(window, monkeypatch: pytest.MonkeyPatch, out: Path) -> video.VideoExport:
+    """File > Export... to ``out`` (a small video: 160 px wide); returns the running job."""
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setitem(exporters.DEFAULT_WIDTH, out.suffix[1:], 160)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), ""))
+    )
+    window.actions.export.trigger()
+    return window.video_export
+
+
 @pytest.mark.parametrize("name", list(FAILURES))
 def test_window_video_failure_shows_the_message_and_the_window_carries_on(
     window, qtbot, tmp_path: Path, monkeypatch, released, name: str
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog
-
     out = tmp_path / "talk.mp4"
     out.write_bytes(PREVIOUS)
     _break(monkeypatch, name)
-    monkeypatch.setitem(exporters.DEFAULT_WIDTH, "mp4", 160)
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), ""))
-    )
     window.controller.advance(12)
-    window.actions.export.trigger()
-    job = window.video_export
+    job = _export_from_menu(window, monkeypatch, out)
     qtbot.waitUntil(lambda: not job.running, timeout=20_000)
     text = window.banner.text()
     assert window.banner.level == "error" and "Traceback" not in text
@@ -154,19 +160,12 @@ def test_window_video_failure_shows_the_message_and_the_window_carries_on(
 def test_window_exports_again_after_a_stalled_encoder(
     window, qtbot, tmp_path: Path, monkeypatch, released
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog
-
     out = tmp_path / "talk.gif"
     out.write_bytes(PREVIOUS)
-    monkeypatch.setattr(video_encoder, "FRAME_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(video_encoder, "FRAME_TIMEOUT_S", 1.0)
     monkeypatch.setattr(video, "AvWriter", StalledWriter)
-    monkeypatch.setitem(exporters.DEFAULT_WIDTH, "gif", 160)
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), ""))
-    )
     window.controller.advance(6)
-    window.actions.export.trigger()
-    stalled = window.video_export
+    stalled = _export_from_menu(window, monkeypatch, out)
     qtbot.waitUntil(lambda: not stalled.running, timeout=20_000)
     assert "stopped responding" in window.banner.text()
     monkeypatch.setattr(video, "AvWriter", AvWriter)
@@ -191,7 +190,7 @@ def test_slow_but_steady_encoder_is_not_given_up(qtbot, tmp_path: Path) -> None:
 
     class SlowWriter(AvWriter):
         def write(self, rgb: np.ndarray) -> None:
-            time.sleep(0.05)
+            time.sleep(0.1)
             super().write(rgb)
 
     out = tmp_path / "slow.gif"
@@ -204,14 +203,14 @@ def test_slow_but_steady_encoder_is_not_given_up(qtbot, tmp_path: Path) -> None:
         hold=0.25,
         last_beat=1,
         sink=SlowWriter,
-        frame_timeout=0.3,
+        frame_timeout=0.5,
     )
     result: list[tuple[bool, str]] = []
     job.finished.connect(lambda ok, msg: result.append((ok, msg)))
     job.start()
     qtbot.waitUntil(lambda: bool(result), timeout=30_000)
     assert result == [(True, f"Wrote {job.total} frames to {out}")]
-    assert job.total * 0.05 > 0.3  # the whole export took longer than one deadline
+    assert job.total * 0.1 > 0.5  # the whole export took longer than one deadline
     job.encoder_thread.join(5.0)
     assert not job.encoder_thread.is_alive()
 
@@ -219,19 +218,12 @@ def test_slow_but_steady_encoder_is_not_given_up(qtbot, tmp_path: Path) -> None:
 def test_closing_the_window_mid_export_stops_it_and_keeps_the_previous_file(
     window, qtbot, tmp_path: Path, monkeypatch
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog
-
     (tmp_path / "out").mkdir()  # tmp_path itself holds the window's settings file
     out = tmp_path / "out" / "talk.mp4"
     out.write_bytes(PREVIOUS)
-    monkeypatch.setitem(exporters.DEFAULT_WIDTH, "mp4", 160)
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), ""))
-    )
     window.autosave = None  # no "unsaved changes?" question in this test
     window.controller.advance(24)
-    window.actions.export.trigger()
-    job = window.video_export
+    job = _export_from_menu(window, monkeypatch, out)
     qtbot.waitUntil(lambda: job.done > 3, timeout=20_000)
     assert job.running
     window.close()
