@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rsiviz.core.atomic import atomic_write_text
+from rsiviz.core.atomic import atomic_save, atomic_write_text
 
 PRESET = "pause_2028_instant"
 PLAY_UNTIL = 2031.0  # three simulated years past the 2028 development pause start
@@ -177,8 +177,9 @@ def check_window(png_path: Path) -> str:
         if hasattr(ctl, "sim") and not ctl.sim.history.any_paused().any():
             raise AssertionError("the window's run shows no development pause")
         pixmap = window.grab()
-        if pixmap.isNull() or not pixmap.save(str(png_path), "PNG"):
-            raise AssertionError(f"could not write {png_path}")
+        if pixmap.isNull():
+            raise AssertionError("the window grab is empty")
+        atomic_save(png_path, lambda tmp: pixmap.save(str(tmp), "PNG"), AssertionError)
         image = QImage(str(png_path))
         if image.isNull():
             raise AssertionError(f"{png_path} does not read back as an image")

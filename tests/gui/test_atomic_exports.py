@@ -178,7 +178,8 @@ def test_no_writer_left_that_bypasses_the_atomic_helpers() -> None:
     root = Path(__file__).resolve().parents[2] / "rsiviz"
     direct = re.compile(
         r"\.write_text\(|\.write_bytes\(|open\([^)]*['\"][wax]b?['\"]|QPdfWriter\(|"
-        r"setFileName\(|av\.open\([^)]*['\"]w['\"]|QSaveFile\("
+        r"setFileName\(|av\.open\([^)]*['\"]w['\"]|QSaveFile\(|"
+        r"\.save\((?!\)|str\(tmp\))"  # Qt's image writers: only ever to the temporary
     )
     allowed = {  # each writes to the temporary path that atomic_path / atomic_save gave it
         ("gui/handout.py", "QPdfWriter("),
