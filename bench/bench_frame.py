@@ -9,9 +9,15 @@ consecutive beats of every shipped story (0 px: the caption's room is reserved).
     QT_QPA_PLATFORM=offscreen python bench/bench_frame.py [--frames N] [--preset NAME]
     QT_QPA_PLATFORM=offscreen python bench/bench_frame.py --show loop [--frames N]
 
-``--show KEY`` instead opens view KEY in the 1920x1080 window and prints that view's own
-cost per frame (its frame handler plus its paint, CPU), one month per frame (the worst
-case) and at the default playback speed at 60 Hz (a month every few frames).
+``--show KEY`` instead opens view KEY in the 1920x1080 window and prints what it costs a
+frame, one month per frame (the worst case) and at the default playback speed at 60 Hz (a
+month every few frames): the view's own CPU time (its frame handler, paint and deferred
+drawing) and the whole frame's mean wall and CPU time with the view and without it (the
+view docked but sent no frames, so the plots keep their size; runs alternated in one
+process, best of --repeat; after 5 warm-up frames). ``--check`` exits 1 when the larger of the
+view's own mean CPU and the frame's added mean CPU exceeds 1 ms (the loop diagram's limit).
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_frame.py --show loop --check
 
 Not a test: numbers only.
 """
@@ -29,6 +35,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 WIDTH, HEIGHT = 1920, 1080
 SIZES = ((1024, 768), (1920, 1080), (3840, 2160))
 BUDGET_MS = 1000.0 / 60.0 / 2.0
+VIEW_LIMIT_MS = 1.0  # a view may add this much CPU to a frame (issue 11: the loop diagram)
 # CPU time of the frames (thread_time): unlike wall time, not inflated when other
 # processes compete for the cores.
 CPU: dict[str, list[float]] = {"matplotlib": []}
@@ -177,57 +184,132 @@ def _matplotlib_frames(preset: str, frames: int) -> list[float]:
     return times
 
 
-def _view_frames(key: str, preset: str, frames: int, playback: bool) -> list[float]:
-    """CPU ms per frame spent in view ``key``'s frame handler and paint."""
+WARM_UP = 5  # frames before measuring: the first lays the view out and draws it whole
+
+
+def _view_frames(
+    key: str, preset: str, frames: int, playback: bool, idle: bool = False
+) -> tuple[list[float], list[float], list[float]]:
+    """(own CPU, frame wall, frame CPU) ms per frame of the window with view ``key`` shown;
+    own = the view's frame handler, paint and deferred work. ``idle``: the view is shown
+    but gets no frames (the same layout, so the plots are as large: "without" it)."""
     from rsiviz.core.scenario import load_preset
     from rsiviz.gui.app import application, create_main_window
-    from rsiviz.gui.views import view_class
 
     spent = [0.0]
-    cls = view_class(key)
-    originals = {name: getattr(cls, name) for name in ("_on_frame", "paintEvent")}
-    for name, original in originals.items():
-
-        def timed(self, *args, _original=original):  # type: ignore[no-untyped-def]
-            c0 = time.thread_time()
-            try:
-                return _original(self, *args)
-            finally:
-                spent[0] += (time.thread_time() - c0) * 1000.0
-
-        setattr(cls, name, timed)
+    restore = [] if idle else _time_view(key, spent)
     app = application()
     window = create_main_window(load_preset(preset))
     window.resize(WIDTH, HEIGHT)
     window.show()
     window.show_views([key])
     app.processEvents()
-    ctl, costs = window.controller, []
+    if idle:
+        view = window.docks.view(key)
+        window.view_state.events.frame.disconnect(view._on_frame)
+    ctl, own, wall, cpu = window.controller, [], [], []
+    for _ in range(WARM_UP):
+        ctl.advance(1)
+        app.processEvents()
     for _ in range(frames):
         if ctl.sim.done:
             ctl._restart()
         spent[0] = 0.0
+        t0, c0 = time.perf_counter(), time.thread_time()
         if playback:
             ctl.tick(1.0 / 60.0)  # emits a frame only when a month has passed
         else:
             ctl.advance(1)
         app.processEvents()
-        costs.append(spent[0])
+        wall.append((time.perf_counter() - t0) * 1000.0)
+        cpu.append((time.thread_time() - c0) * 1000.0)
+        own.append(spent[0])
     window.close()
-    for name, original in originals.items():
+    for cls, name, original in restore:
         setattr(cls, name, original)
-    return costs
+    return own, wall, cpu
 
 
-def _show_view(key: str, preset: str, frames: int) -> int:
-    print(f"view {key!r} in the window at {WIDTH}x{HEIGHT}, preset {preset} (CPU ms per frame)")
+# What a view does per frame: its frame handler, its paint and, for the loop diagram, the
+# half picture it draws when frames stop coming (the settle timer).
+TIMED = ("_on_frame", "paintEvent", "_refresh")
+
+
+def _time_view(key: str, spent: list[float]) -> list[tuple[type, str, object]]:
+    """Wrap the view's per-frame methods to add their CPU ms to ``spent[0]`` (outermost
+    call only: _refresh runs inside _on_frame too)."""
+    from rsiviz.gui.views import view_class
+
+    cls = view_class(key)
+    depth = [0]
+    restore = []
+    for name in TIMED:
+        original = cls.__dict__.get(name)
+        if original is None:
+            continue
+
+        def timed(self, *args, _original=original, **kw):  # type: ignore[no-untyped-def]
+            c0 = time.thread_time()
+            depth[0] += 1
+            try:
+                return _original(self, *args, **kw)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:
+                    spent[0] += (time.thread_time() - c0) * 1000.0
+
+        setattr(cls, name, timed)
+        restore.append((cls, name, original))
+    return restore
+
+
+def _stats(values: list[float]) -> str:
+    v = sorted(values)
+    return (
+        f"median {statistics.median(v):.3f}, mean {statistics.mean(v):.3f}, "
+        f"p90 {v[int(0.9 * len(v))]:.3f}, max {v[-1]:.3f}"
+    )
+
+
+def _show_view(key: str, preset: str, frames: int, repeat: int, check: bool) -> int:
+    """The view's own cost and what it adds to a whole frame (with minus without it, runs
+    alternated in this process, the best of ``repeat`` each: a busy machine only adds)."""
+    print(
+        f"view {key!r} in the window at {WIDTH}x{HEIGHT}, preset {preset}, {frames} frames, "
+        f"best of {repeat} (ms per frame)"
+    )
+    worst = 0.0
     for playback in (False, True):
-        costs = sorted(_view_frames(key, preset, frames, playback))
         pace = "default playback, 60 Hz" if playback else "one month per frame"
-        print(
-            f"  {pace:<24} median {statistics.median(costs):.3f}, "
-            f"mean {statistics.mean(costs):.3f}, p90 {costs[int(0.9 * len(costs))]:.3f}"
-        )
+        runs: dict[bool, list[tuple[list[float], list[float], list[float]]]] = {
+            True: [],
+            False: [],
+        }
+        for _ in range(repeat):
+            for shown in (False, True):
+                runs[shown].append(_view_frames(key, preset, frames, playback, idle=not shown))
+        own = min((r[0] for r in runs[True]), key=statistics.mean)
+        print(f"  {pace}:")
+        print(f"    view's own CPU      {_stats(own)}")
+        added = {}
+        for i, what in ((1, "wall"), (2, "CPU")):
+            with_ = min(statistics.mean(r[i]) for r in runs[True])
+            without = min(statistics.mean(r[i]) for r in runs[False])
+            added[what] = with_ - without
+            print(
+                f"    frame {what:<4} mean     with {with_:.3f}, without {without:.3f}: "
+                f"adds {with_ - without:+.3f}"
+            )
+        worst = max(worst, statistics.mean(own), added["CPU"])
+    print(
+        f"  added per frame (the larger of the view's own mean CPU and the frame's added "
+        f"mean CPU): {worst:.3f} ms; limit {VIEW_LIMIT_MS:.1f} ms"
+    )
+    if check and worst > VIEW_LIMIT_MS:
+        print(f"CHECK FAILED: view {key!r} adds {worst:.3f} ms > {VIEW_LIMIT_MS:.1f} ms a frame")
+        return 1
+    if check:
+        print("CHECK ok")
     return 0
 
 
@@ -242,10 +324,15 @@ def main(argv: list[str] | None = None) -> int:
         help="runs of each; the best median is reported (as timeit does: a busy "
         "machine only ever adds time)",
     )
-    p.add_argument("--show", metavar="VIEW", help="measure this view's own cost instead")
+    p.add_argument("--show", metavar="VIEW", help="measure what this view adds to a frame instead")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help=f"with --show: exit 1 when the view adds more than {VIEW_LIMIT_MS:.0f} ms a frame",
+    )
     args = p.parse_args(argv)
     if args.show:
-        return _show_view(args.show, args.preset, args.frames)
+        return _show_view(args.show, args.preset, args.frames, args.repeat, args.check)
     print(
         f"live frame, preset {args.preset}: median ms over {args.frames} frames, "
         f"best of {args.repeat} runs (wall / CPU); budget {BUDGET_MS:.1f} ms at 1920x1080"

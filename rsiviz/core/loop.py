@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from rsiviz.core.cuts import in_force
-from rsiviz.core.history import History, doubling_time_months
+from rsiviz.core.history import History
 from rsiviz.core.interventions import LinkCut
-from rsiviz.core.model import CEILING_TOL
+from rsiviz.core.model import CEILING_TOL, LOG10_2
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,20 @@ def _cut_month(hist: History, cut: LinkCut) -> int:
     return next(i for i, t in enumerate(hist.years) if in_force(cut, float(t)))
 
 
+_CONSTANTS: tuple[str, ...] = ("k_human", "l0", "pi_s", "p", "g_s", "k_b", "s_max", "sigma")
+_CONSTANTS += ("h_max", "g_c", "pi_h", "g_v", "boost")
+_last_constants: list[Any] = [None, -1, {}]  # (constants object, member, floats): one frame's
+
+
+def _constants(k: Any, member: int) -> dict[str, float]:
+    """The constants :func:`loop_state` reads, as floats; kept for the last ``(k, member)``
+    (a frame of the loop diagram reads the same run's constants every month)."""
+    if _last_constants[0] is not k or _last_constants[1] != member:
+        values = {name: _at(getattr(k, name), member) for name in _CONSTANTS}
+        _last_constants[:] = [k, member, values]
+    return _last_constants[2]  # type: ignore[no-any-return]
+
+
 class _Month:
     """One month, member and (frontier) lab of a history: levels and constants as floats."""
 
@@ -93,9 +107,10 @@ class _Month:
         self.hist, self.i, self.n = hist, month, member
         self.j = int(np.argmax(hist.c[month, member]))
         self.held = {c.name: _cut_month(hist, c) for c in cuts if in_force(c, hist.years[month])}
+        self.consts = _constants(hist.k, member)
 
     def k(self, name: str) -> float:
-        return _at(getattr(self.hist.k, name), self.n)
+        return self.consts[name]
 
     def lab(self, arr: np.ndarray, month: int | None = None) -> float:
         return float(arr[self.i if month is None else month, self.n, self.j])
@@ -123,6 +138,11 @@ class _Month:
         return self.k("g_c") * (self.k("pi_h") if lab_paused else 1.0) * grows
 
 
+def _doubling_months(dc: float) -> float:
+    """:func:`~rsiviz.core.history.doubling_time_months` of one float, without numpy."""
+    return LOG10_2 / max(dc, 1e-300) * 12.0 if dc > 1e-9 else math.inf
+
+
 def loop_state(
     hist: History, month: int, cuts: Sequence[LinkCut] = (), member: int = 0
 ) -> LoopState:
@@ -148,7 +168,7 @@ def loop_state(
         rho_h=rho_h,
         rho_ai=rho_ai,
         multiplier=mo.lab(hist.ds) / mo.k("g_s"),
-        doubling_time_months=float(doubling_time_months(hist.dc[i, member, mo.j])),
+        doubling_time_months=_doubling_months(mo.lab(hist.dc)),
         v=v,
         gap=c - v,
         pace_term=math.log10(mo.k("g_s")),

@@ -98,3 +98,22 @@ def test_every_link_joins_two_nodes_and_every_cut_is_a_link() -> None:
     assert {link.cut for link in LOOP_LINKS} - {None} == set(LINKS)
     for _, nodes in LOOPS.values():
         assert set(nodes) <= set(NODES)
+
+
+def test_loop_state_reads_each_run_s_own_constants() -> None:
+    """loop_state keeps the last run's constants as floats (a frame per month of one run);
+    alternating between runs with other parameters still reads each run's own."""
+    import dataclasses
+
+    from rsiviz.core.history import doubling_time_months
+    from rsiviz.core.loop import _doubling_months
+
+    base = load_preset("status_quo")
+    other = dataclasses.replace(base, params=dataclasses.replace(base.params, software_returns=2.0))
+    runs = [sc.simulation().run() for sc in (base, other)]
+    first = [loop_state(h, 30) for h in runs]
+    again = [loop_state(h, 30) for h in reversed(runs)][::-1]
+    assert first == again and first[0] != first[1]
+    assert first[0].returns_term != first[1].returns_term
+    for dc in (0.0, 1e-10, 0.3, 2.5):
+        assert _doubling_months(dc) == float(doubling_time_months(np.float64(dc)))

@@ -8,6 +8,8 @@ import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from rsiviz.core.interventions import LinkCut
 from rsiviz.core.loop import LINK_BY_KEY, loop_state, node_level
@@ -145,3 +147,66 @@ def test_show_loop_screenshot_draws_the_diagram(tmp_path) -> None:
     colours = {image.pixelColor(x, y).name() for x in range(0, 1024, 2) for y in range(500, 768, 2)}
     assert QColor("#0072b2").name() in colours  # reinforcing links
     assert QColor("#8a8a8a").name() in colours  # the broken capability links
+
+
+def _full_redraw(view):
+    """The picture drawn whole, from scratch, for the view's current state."""
+    from rsiviz.gui.views.loop_paint import LoopCanvas
+
+    fresh = LoopCanvas(view.canvas.colour, view.canvas.width)
+    c = view.canvas
+    fresh.set_layout(c.static, c.boxes, c.shapes, (c.level_font, c.label_font), c.scale)
+    fresh.draw_all(*view._picture())
+    return fresh.pixmap.toImage()
+
+
+def test_the_picture_drawn_piece_by_piece_is_the_live_state(window, loop_view, qtbot) -> None:
+    """Frames draw a part of the diagram each, a rectangle at a time; once frames stop,
+    the picture is exactly the one a full redraw of the month on screen gives."""
+    from rsiviz.gui.views.loop import SETTLE_MS
+
+    ctl = window.controller
+    ctl.load(load_preset("pause_2028_instant"))  # links break and come back: looks change
+    loop_view.repaint()
+    for _ in range(40):  # one month per frame, as fast as playback goes
+        ctl.advance(1)
+        QApplication.processEvents()
+    expected = loop_state(ctl.sim.history, ctl.view_month)
+    assert loop_view.state == expected
+    qtbot.wait(SETTLE_MS * 4)  # frames stopped: the rest of the picture follows
+    assert loop_view._levels == {key: node_level(expected, key) for key in loop_view._boxes}
+    looks = [loop_view._look(s, expected) for s in loop_view._shapes]
+    assert loop_view.canvas.looks == looks and loop_view.canvas.year == f"{expected.year:.1f}"
+    assert loop_view.canvas.pixmap.toImage() == _full_redraw(loop_view)
+    # and the screen shows that picture
+    assert loop_view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32) == (
+        _full_redraw(loop_view).convertToFormat(QImage.Format.Format_RGB32)
+    )
+
+
+def test_fast_playback_keeps_the_diagram_moving(window, loop_view) -> None:
+    """At one month per frame the diagram draws one part on one frame in DRAW_EVERY, yet
+    every text on screen is never more than DRAW_EVERY x len(PARTS) months behind."""
+    from rsiviz.gui.views.loop import DRAW_EVERY, PARTS
+
+    ctl = window.controller
+    loop_view.repaint()
+    lag = DRAW_EVERY * len(PARTS)
+    for frame in range(4 * lag):
+        ctl.advance(1)
+        QApplication.processEvents()
+        if frame < lag:
+            continue
+        h, now = ctl.sim.history, ctl.view_month
+        recent = [loop_state(h, m) for m in range(now - lag, now + 1)]
+        for key, text in loop_view._levels.items():
+            assert text in {node_level(st, key) for st in recent}, (frame, key, text)
+        assert loop_view.canvas.year in {f"{st.year:.1f}" for st in recent}
+
+
+def test_the_parts_cover_every_node_once() -> None:
+    from rsiviz.core.loop import NODES
+    from rsiviz.gui.views.loop import PARTS
+
+    names = [n for part in PARTS for n in part]
+    assert sorted(names) == sorted(NODES) and () in PARTS

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from rsiviz.core.interventions import LINKS
+from rsiviz.core.interventions import LINKS, LinkCut
 from rsiviz.core.loop import LOOPS, LoopState, loop_state, node_level
 from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.theme import OKABE_ITO
@@ -38,6 +38,7 @@ from rsiviz.gui.views.loop_layout import (
     loop_labels,
     node_boxes,
 )
+from rsiviz.gui.views.loop_paint import Look, LoopCanvas
 
 SIGN_COLOUR = {1: QColor(OKABE_ITO["blue"]), -1: QColor(OKABE_ITO["vermillion"])}
 PAUSED_COLOUR = QColor("#8a8a8a")
@@ -50,6 +51,24 @@ MIN_WIDTH, MAX_WIDTH = 1.0, 11.0  # link widths (logical px at UI scale 1)
 # of antialiased strokes) only when one of them changes step, not every simulated month.
 WIDTH_STEPS = 6
 COMPACT_BELOW = 300  # a drawing area lower than this (px at UI scale 1) names loops only
+# A frame draws one part of the picture: the links and the year, or half the node levels
+# (NODES' order: each half from all over the diagram); the rest follows with later frames,
+# or SETTLE_MS after the last one.
+PARTS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("compute", "capability", "automation", "progress"),
+    ("software", "labour", "oversight", "gap"),
+)
+SETTLE_MS = 40
+DRAW_EVERY = 3  # frames: the diagram draws on one frame in this many
+
+
+def _link_colour(shape: LinkShape, style: str) -> QColor:
+    return {"paused": PAUSED_COLOUR, "cut": CUT_COLOUR}.get(style, SIGN_COLOUR[shape.link.sign])
+
+
+def _link_width(step: int) -> float:
+    return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * step / WIDTH_STEPS
 
 
 class LoopView(QWidget):
@@ -61,17 +80,15 @@ class LoopView(QWidget):
     def __init__(self, ctx: Any) -> None:
         super().__init__()
         self.ctx = ctx
-        self.state: LoopState | None = None
+        self._state: LoopState | None = None
+        self._pending: tuple[Any, int, tuple[LinkCut, ...]] | None = None  # a frame not read
+        self._frames = 0
         self.ghost_cuts: dict[str, float | None] = {}  # link -> start of its ghost run's cut
         self._frame_key: tuple[Any, ...] = ()
-        self._static: QPixmap | None = None  # background, node boxes, loop labels
-        self._layer: QPixmap | None = None  # the static part with the links drawn on it
-        self._looks: tuple[tuple[Any, ...], ...] = ()  # how each link is drawn in _layer
-        self._levels: dict[str, str] = {}  # node level texts on screen
-        self._boxes: dict[str, NodeBox] = {}
-        self._shapes: list[LinkShape] = []
-        self._level_font = QFont()
-        self._label_font = QFont()
+        self.canvas = LoopCanvas(_link_colour, _link_width)
+        self._turn = 0  # the part of the picture the last frame drew (PARTS)
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(lambda: self._refresh(part=True))
         self.setMouseTracking(True)
         self.setMinimumSize(420, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -82,7 +99,29 @@ class LoopView(QWidget):
         if ctx.view_state.frame is not None:
             self._on_frame(ctx.view_state.frame)
 
+    # what the picture shows (tests read these)
+    @property
+    def _shapes(self) -> list[LinkShape]:
+        return self.canvas.shapes
+
+    @property
+    def _boxes(self) -> dict[str, NodeBox]:
+        return self.canvas.boxes
+
+    @property
+    def _levels(self) -> dict[str, str]:
+        return self.canvas.levels
+
     # -- model -> view ----------------------------------------------------------------
+    @property
+    def state(self) -> LoopState | None:
+        """The loop at the month on screen (worked out when first needed)."""
+        if self._pending is not None:
+            hist, month, cuts = self._pending
+            self._pending = None
+            self._state = loop_state(hist, month, cuts)
+        return self._state
+
     def _on_frame(self, snap: Snapshot) -> None:
         live = self.ctx.view_state.runs.get("live")
         cuts = live.scenario.cuts if live is not None else ()
@@ -90,28 +129,66 @@ class LoopView(QWidget):
         if key == self._frame_key:
             return  # same month of the same run: the diagram has not changed
         self._frame_key = key
-        self.state = loop_state(snap.history, snap.view_month, cuts)
+        self._pending = (snap.history, snap.view_month, cuts)
+        self._frames += 1
+        if self._frames % DRAW_EVERY:  # the next frame that draws (or the settle) draws it
+            self._settle.start()
+            return
+        self._refresh(part=True)
+
+    def _refresh(self, part: bool = False) -> None:
+        """Bring the picture up to date and repaint only what changed on screen: a link's
+        width moves in visible steps and texts change a few characters, so most months
+        redraw a few small boxes, not the links.
+
+        ``part`` (a new frame): one of :data:`PARTS` in turn (the links and the year, or
+        half the node levels), so a frame pays for a third of the picture; the rest follows
+        with later frames, or :data:`SETTLE_MS` after the last one. With frames drawn every
+        other frame (:meth:`_on_frame`), at one simulated month per 60 Hz frame each part
+        is redrawn 10 times a second: still motion to the eye.
+        """
+        if self.canvas.pixmap is None:
+            self.update()  # laid out and drawn whole at the next paint
+            return
+        if part:
+            rects: list[QRect] = []
+            for _ in PARTS:  # the next part with something new
+                self._turn = (self._turn + 1) % len(PARTS)
+                rects = self._draw_part(PARTS[self._turn])
+                if rects:
+                    self._settle.start()  # the rest follows when frames stop
+                    break
+        else:
+            self._settle.stop()
+            rects = self.canvas.update(*self._picture())
+        for rect in rects:
+            self.update(rect)
+
+    def _draw_part(self, nodes: tuple[str, ...]) -> list[QRect]:
+        """Redraw the levels of ``nodes``, or (none) the links and the year."""
+        if not nodes:
+            return self.canvas.update(self._looks(), None, self._year())
+        return self.canvas.update(None, self._level_texts(nodes))
+
+    def flush(self) -> None:
+        """Draw every part of the state now (tests, screenshots)."""
         self._refresh()
 
-    def _refresh(self) -> None:
-        """Repaint what changed: everything when a link looks different, else only the
-        node levels whose text changed (a link's width moves in visible steps, so most
-        months repaint a few small boxes, not the links)."""
+    def _picture(self) -> tuple[list[Look], dict[str, str], str]:
+        """The looks of the links, the node levels and the year the state shows."""
+        return self._looks(), self._level_texts(), self._year()
+
+    def _looks(self) -> list[Look]:
         st = self.state
-        if st is None:
-            return
-        looks = tuple(self._look(shape, st) for shape in self._shapes)
-        if self._layer is None or looks != self._looks:
-            self._layer = None
-            self.update()
-            return
-        # one rectangle around the changed levels: a region of many small rectangles makes
-        # every text drawn into it slower than repainting the union
-        dirty = QRect(self._year_rect())
-        for key, box in self._boxes.items():
-            if node_level(st, key) != self._levels.get(key):
-                dirty = dirty.united(box.rect.toAlignedRect())
-        self.update(dirty)
+        return [] if st is None else [self._look(shape, st) for shape in self.canvas.shapes]
+
+    def _level_texts(self, nodes: tuple[str, ...] | None = None) -> dict[str, str]:
+        st = self.state
+        keys = self.canvas.boxes if nodes is None else nodes
+        return {} if st is None else {key: node_level(st, key) for key in keys}
+
+    def _year(self) -> str:
+        return "" if self.state is None else f"{self.state.year:.1f}"
 
     def _on_runs(self, _key: str) -> None:
         ghosts = {}
@@ -124,7 +201,7 @@ class LoopView(QWidget):
             self._refresh()
 
     def apply_theme(self) -> None:
-        self._static = self._layer = None
+        self.canvas.invalidate()
         self.update()
 
     # -- geometry -----------------------------------------------------------------------
@@ -132,24 +209,32 @@ class LoopView(QWidget):
         return float(self.ctx.theme.scale)
 
     def _layout(self) -> None:
-        title_font, self._level_font = fonts(self.ctx.theme.point_size())
-        self._label_font = QFont(self._level_font)
-        self._label_font.setBold(True)
+        title_font, level_font = fonts(self.ctx.theme.point_size())
+        label_font = QFont(level_font)
+        label_font.setBold(True)
         margin = 8.0 * self._scale()
         area = QRectF(self.rect()).adjusted(margin, margin + 4, -margin, -margin)
         compact = area.height() < COMPACT_BELOW * self._scale()
         # the key's lines at the bottom, below the diagram
-        key_height = QFontMetricsF(self._level_font).height() * (2 if compact else 1) + 4
+        key_height = QFontMetricsF(level_font).height() * (2 if compact else 1) + 4
         key = QRectF(area.left(), area.bottom() - key_height, area.width(), key_height)
         area.setBottom(key.top())
-        self._boxes = node_boxes(area, title_font, self._level_font)
+        boxes = node_boxes(area, title_font, level_font)
         head = 9.0 * self._scale()
-        self._shapes = link_shapes(self._boxes, head, max(12.0, 14.0 * self._scale()))
-        self._static = self._paint_static(area, key, title_font, compact)
-        self._layer = None
+        shapes = link_shapes(boxes, head, max(12.0, 14.0 * self._scale()))
+        static = self._paint_static(boxes, area, key, (title_font, level_font, label_font), compact)
+        self.canvas.set_layout(static, boxes, shapes, (level_font, label_font), self._scale())
 
-    def _paint_static(self, area: QRectF, key: QRectF, title_font: QFont, compact: bool) -> QPixmap:
+    def _paint_static(
+        self,
+        boxes: dict[str, NodeBox],
+        area: QRectF,
+        key: QRectF,
+        fonts: tuple[QFont, QFont, QFont],
+        compact: bool,
+    ) -> QPixmap:
         """Background, node boxes and titles, loop labels and the key: once per size."""
+        title_font, level_font, label_font = fonts
         ratio = self.devicePixelRatioF()
         pix = QPixmap(self.size() * ratio)
         pix.setDevicePixelRatio(ratio)
@@ -157,7 +242,7 @@ class LoopView(QWidget):
         p = QPainter(pix)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        for box in self._boxes.values():
+        for box in boxes.values():
             p.setPen(QPen(NODE_EDGE, 1.2))
             p.setBrush(NODE_FILL)
             p.drawRoundedRect(box.rect, 6, 6)
@@ -165,11 +250,11 @@ class LoopView(QWidget):
             p.setPen(QColor("#111111"))
             top = QRectF(box.rect.adjusted(4, 3, -4, -3))
             p.drawText(top, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, box.title)
-        p.setFont(self._label_font)
-        for name, (rect, text) in loop_labels(area, self._label_font, compact).items():
+        p.setFont(label_font)
+        for name, (rect, text) in loop_labels(area, label_font, compact).items():
             p.setPen(SIGN_COLOUR[1] if name == "R" else SIGN_COLOUR[-1])
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        p.setFont(self._level_font)
+        p.setFont(level_font)
         p.setPen(QColor("#444444"))
         lines = ["+ reinforces   \u2212 balances   width: contribution now   click a link: cut it"]
         if compact:  # the loops are named only in the diagram: say what they are here
@@ -181,11 +266,11 @@ class LoopView(QWidget):
         return pix
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        self._static = self._layer = None
+        self.canvas.invalidate()
         super().resizeEvent(event)
 
     # -- painting -----------------------------------------------------------------------
-    def _look(self, shape: LinkShape, st: LoopState) -> tuple[Any, ...]:
+    def _look(self, shape: LinkShape, st: LoopState) -> Look:
         """How a link is drawn: (width step, style, note); equal looks paint the same."""
         link = shape.link
         if st.paused and link.key in INTO_CAPABILITY:
@@ -195,89 +280,28 @@ class LoopView(QWidget):
         note = "\u2702 cut in ghost run" if link.cut in self.ghost_cuts else ""
         return (round(link.strength(st) * WIDTH_STEPS), "live", note)
 
-    def _year_rect(self) -> QRect:
-        return QRect(0, 0, 120, int(8 + 2 * QFontMetricsF(self._label_font).height()))
-
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
-        if self._static is None or self._static.deviceIndependentSize() != self.size():
+        canvas = self.canvas
+        if canvas.static is None or canvas.static.deviceIndependentSize() != self.size():
             self._layout()
-        st = self.state
-        if self._layer is None and st is not None:
-            self._layer = self._paint_layer(st)
-        layer = self._layer or self._static
-        assert layer is not None
+        if canvas.pixmap is None:
+            canvas.draw_all(*self._picture())
+        elif self._settle.isActive() and event.rect() == self.rect():
+            self._settle.stop()  # shown whole (exposed, grabbed): the state whole too
+            canvas.update(*self._picture())
+        pix = canvas.pixmap
+        assert pix is not None
         p = QPainter(self)
-        ratio = layer.devicePixelRatio()
+        ratio = pix.devicePixelRatio()
         for r in event.region():  # only the parts that changed (a few node boxes, mostly)
-            # whole pixels: an unscaled blit, not a resampled one
+            # whole pixels: an unscaled copy, not a resampled one
             source = QRect(*(round(v * ratio) for v in (r.x(), r.y(), r.width(), r.height())))
-            p.drawPixmap(r, layer, source)
-        exposed = event.region().boundingRect()
-        if st is None:
-            return
-        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        p.setFont(self._level_font)
-        p.setPen(QColor("#111111"))
-        fm = QFontMetricsF(self._level_font)
-        for key, box in self._boxes.items():
-            if box.rect.intersects(QRectF(exposed)):
-                text = self._levels[key] = node_level(st, key)
-                # line by line at a point: much cheaper than laying text out in a rectangle
-                lines = text.split("\n")
-                y = box.rect.bottom() - 4 - fm.descent() - fm.height() * (len(lines) - 1)
-                for line in lines:
-                    x = box.rect.center().x() - fm.horizontalAdvance(line) / 2
-                    p.drawText(QPointF(x, y), line)
-                    y += fm.height()
-        p.setFont(self._label_font)
-        p.drawText(QPointF(8, 4 + p.fontMetrics().ascent()), f"{st.year:.1f}")
-
-    def _paint_layer(self, st: LoopState) -> QPixmap:
-        """The static picture with every link drawn at its current look."""
-        assert self._static is not None
-        layer = QPixmap(self._static)
-        p = QPainter(layer)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._looks = tuple(self._look(shape, st) for shape in self._shapes)
-        for shape, look in zip(self._shapes, self._looks, strict=True):
-            self._paint_link(p, shape, look)
-        p.end()
-        return layer
-
-    def _paint_link(self, p: QPainter, shape: LinkShape, look: tuple[Any, ...]) -> None:
-        step, style, note = look
-        link = shape.link
-        colour = {"paused": PAUSED_COLOUR, "cut": CUT_COLOUR}.get(style, SIGN_COLOUR[link.sign])
-        if style != "live":  # broken: a thin dashed line
-            pen = QPen(colour, max(2.0, 2.5 * self._scale()), Qt.PenStyle.DashLine)
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawPath(shape.path)
-        else:
-            width = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * step / WIDTH_STEPS
-            p.fillPath(shape.outline(width * self._scale()), colour)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(colour)
-        p.drawPolygon(shape.head)
-        self._paint_label(p, shape.mid, "+" if link.sign > 0 else "\u2212", note, colour)
-
-    def _paint_label(self, p: QPainter, at: QPointF, sign: str, note: str, colour: QColor) -> None:
-        p.setFont(self._label_font)
-        fm = p.fontMetrics()
-        text = f"{sign} {note}" if note else sign
-        w, h = fm.horizontalAdvance(text) + 8, fm.height() + 2
-        rect = QRectF(at.x() - w / 2, at.y() - h / 2, w, h)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(255, 255, 255, 230))
-        p.drawRoundedRect(rect, 4, 4)
-        p.setPen(colour)
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            p.drawPixmap(r, pix, source)
 
     # -- hover and click ----------------------------------------------------------------
     def link_at(self, pos: QPointF) -> LinkShape | None:
         """The link under ``pos`` (widget coordinates), the nearest-drawn one on top."""
-        if self._static is None:
+        if self.canvas.static is None:
             self._layout()
         for shape in reversed(self._shapes):
             if shape.hit.contains(pos):

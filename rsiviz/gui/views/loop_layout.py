@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainterPath, QPainterPathStroker, QPolygonF
 
 from rsiviz.core.loop import LOOP_LINKS, LOOPS, NODES, LoopLink
@@ -61,13 +61,14 @@ class LinkShape:
     head: QPolygonF  # arrowhead at the target
     mid: QPointF  # where its sign (+/-) is written
     hit: QPainterPath  # the area that counts as on the link (hover, click)
+    line: QLineF | None = None  # the path, when it is a straight line
     outlines: dict[int, QPainterPath] = field(default_factory=dict)
 
     def outline(self, width: float) -> QPainterPath:
         """The stroke of :attr:`path` at ``width`` (to half a pixel), as a path to fill.
 
-        Filling a cached outline is several times cheaper than stroking the path anew
-        every frame; widths change by a fraction of a pixel between most frames.
+        For a curve, filling a cached outline is several times cheaper than stroking the
+        path anew (a straight line is drawn with a pen instead, cheaper still).
         """
         key = round(width * 2)
         out = self.outlines.get(key)
@@ -157,7 +158,8 @@ def link_shapes(boxes: dict[str, NodeBox], head_size: float, hit_width: float) -
             ]
         )
         label = path.pointAtPercent(0.5)
-        shapes.append(LinkShape(link, path, head, label, stroker.createStroke(path)))
+        line = None if bend else QLineF(start, end)
+        shapes.append(LinkShape(link, path, head, label, stroker.createStroke(path), line))
     return shapes
 
 
