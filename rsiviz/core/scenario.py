@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,11 @@ class Scenario:
 
     def simulation(self, **kwargs: Any) -> Simulation:
         return Simulation(self.params, self.labs, self.pauses, cuts=self.cuts, **kwargs)
+
+    def with_cut(self, cut: LinkCut) -> Scenario:
+        """This scenario, development pauses and all, with ``cut`` too: the run drawn as a
+        ghost beside it when a link is cut (the loop view, ``rsiviz export --cut``)."""
+        return replace(self, name=f"{self.name} (cut: {cut.name})", cuts=self.cuts + (cut,))
 
 
 # -- reading ------------------------------------------------------------------------------

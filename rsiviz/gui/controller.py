@@ -65,6 +65,7 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
         self._pending: dict[str, Any] = {}
         self._dragging = False
         self._cuts: dict[str, LinkCut] = {}  # links cut from the loop view (ghost runs)
+        self.cuts_in_background = True  # False (exports): ghost runs computed at once
         self.view_state = ViewState()
         self.counterfactual: Simulation | None = None
         self.sim = self._new_simulation()

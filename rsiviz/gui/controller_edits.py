@@ -8,7 +8,7 @@ live development pauses) and are split out only to keep each file readable.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -279,6 +279,12 @@ class CutsMixin:
         self.message.emit("info", f"Link {name} cut {when}: the run without it is the ghost.")
         return True
 
+    def add_cuts(self, cuts: Sequence[LinkCut]) -> None:
+        """Cut these links (each from its own start) and draw each run without it as a ghost."""
+        for cut in cuts:
+            self._cuts[cut.name] = cut
+        self._show_cuts()
+
     def remove_cut(self, name: str) -> None:
         """Remove the cut of link ``name`` and its ghost run."""
         self._cuts.pop(name, None)
@@ -295,9 +301,10 @@ class CutsMixin:
         a newer request for the same link supersedes an older one)."""
         live = self.current_scenario()
         for name, cut in self._cuts.items():
-            scenario = dataclasses.replace(
-                live, name=f"{live.name} (cut: {name})", cuts=live.cuts + (cut,)
-            )
+            scenario = live.with_cut(cut)
+            if not self.cuts_in_background:  # an export: the ghost is there at once
+                self._set_cut_run(cut, scenario, scenario.simulation().run())
+                continue
             self.runner.submit(
                 f"cut:{name}",
                 lambda _progress, sc=scenario: sc.simulation().run(),

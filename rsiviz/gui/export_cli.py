@@ -1,7 +1,8 @@
 """``rsiviz export``: pictures, data and video of a scenario or a story, without a window.
 
     rsiviz export [--preset NAME | --scenario FILE | --story FILE|NAME] [--set NAME=VALUE]
-                  [--pause START:MONTHS[:RELEASE]] [--years Y] [--until YEAR | --beat N]
+                  [--pause START:MONTHS[:RELEASE]] [--cut NAME[:START]] [--years Y]
+                  [--until YEAR | --beat N]
                   --format png|svg|csv|mp4|gif|pdf --out FILE
                   [--width PX] [--height PX] [--fps N] [--duration S] [--hold S]
                   [--theme projector|dark] [--page a4|letter]
@@ -10,7 +11,9 @@ Pictures and videos show the whole stage (caption, year, plots, legend, RSI cloc
 footer: "Conditional on assumptions, not a forecast", the version and the story. ``pdf``
 writes the whole story as a handout, one page per beat with its caption and notes. The CSV
 has the columns of ``rsiviz run`` and, with a development pause, the run without it
-(columns prefixed ``without_development_pause_``).
+(columns prefixed ``without_development_pause_``). Each ``--cut NAME[:START]`` (parsed and
+checked as ``rsiviz run`` does) draws the run with that link cut as a ghost beside the
+live one, as the window's loop view does, and adds its columns (prefixed ``cut_NAME_``).
 
 Needs Qt to render, so it lives in ``rsiviz.gui``; the CLI reaches it lazily. Bad options
 and an output folder that does not exist or is not writable exit 2 with one line on
@@ -27,7 +30,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from rsiviz.cli.output import check_writable
-from rsiviz.core.options import OptionError, build_scenario, number_arg, whole_arg
+from rsiviz.core.interventions import LINKS, LinkCut
+from rsiviz.core.options import OptionError, build_scenario_and_ghosts, number_arg, whole_arg
 from rsiviz.core.scenario import ScenarioError
 from rsiviz.core.story import Story, StoryError, find_story, story_for_scenario
 from rsiviz.core.tomlfile import one_line, show
@@ -51,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--story", help="a story file, or the name of a shipped story")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--pause", action="append", default=[], metavar="START:MONTHS[:RELEASE]")
+    p.add_argument(
+        "--cut",
+        action="append",
+        default=[],
+        metavar="NAME[:START]",
+        help="draw the run with this link of the loop cut from START (default: the start) as "
+        f"a ghost, e.g. automation:2028; links: {', '.join(LINKS)} (repeatable)",
+    )
     p.add_argument("--years", type=number_arg(), help="years to simulate")
     when = p.add_mutually_exclusive_group()
     when.add_argument(
@@ -89,13 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _story(args: argparse.Namespace) -> Story:
+def _story(args: argparse.Namespace) -> tuple[Story, tuple[LinkCut, ...]]:
+    """The story to export and the links whose cut runs are drawn as ghosts."""
     if args.story:
-        if args.set or args.pause or args.years is not None:
-            raise UsageError("--set, --pause and --years do not apply to --story")
-        return find_story(args.story)
-    scenario = build_scenario(args.preset, args.scenario, args.set, args.pause, args.years)
-    return story_for_scenario(scenario, args.until)
+        if args.set or args.pause or args.cut or args.years is not None:
+            raise UsageError("--set, --pause, --cut and --years do not apply to --story")
+        return find_story(args.story), ()
+    scenario, ghosts = build_scenario_and_ghosts(
+        args.preset, args.scenario, args.set, args.pause, args.years, args.cut
+    )
+    return story_for_scenario(scenario, args.until), ghosts
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -122,23 +137,25 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
         fmt = _format(args)
         check_writable(args.out)
-        story = _story(args)
+        story, cuts = _story(args)
         beat = _last_beat(story, args)
     except (UsageError, OptionError, ScenarioError, StoryError, OSError) as exc:
         print(f"rsiviz export: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     try:
-        return _export(story, beat, fmt, args)
+        return _export(story, beat, fmt, args, cuts)
     except (ExportError, OSError) as exc:
         print(f"rsiviz export: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
 
 
-def _export(story: Story, beat: int, fmt: str, args: argparse.Namespace) -> int:
+def _export(
+    story: Story, beat: int, fmt: str, args: argparse.Namespace, cuts: tuple[LinkCut, ...]
+) -> int:
     from rsiviz.gui import exporters
 
     if fmt == "csv":
-        exporters.export_story_csv(story, beat, args.out)
+        exporters.export_story_csv(story, beat, args.out, cuts)
         return 0
     if not (
         os.environ.get("DISPLAY")
@@ -152,15 +169,15 @@ def _export(story: Story, beat: int, fmt: str, args: argparse.Namespace) -> int:
     _quiet_offscreen_warnings()
     width = args.width or DEFAULT_WIDTH[fmt]
     if fmt == "png":
-        exporters.export_png(story, beat, args.out, width, args.height, args.theme)
+        exporters.export_png(story, beat, args.out, width, args.height, args.theme, cuts)
     elif fmt == "svg":
-        exporters.export_svg_file(story, beat, args.out, width, args.theme, args.height)
+        exporters.export_svg_file(story, beat, args.out, width, args.theme, args.height, cuts)
     elif fmt == "pdf":
         from rsiviz.gui.handout import export_pdf
 
-        export_pdf(story, args.out, width, args.theme, args.page)
+        export_pdf(story, args.out, width, args.theme, args.page, cuts)
     else:
-        return _video(story, beat, fmt, width, args)
+        return _video(story, beat, fmt, width, args, cuts)
     return 0
 
 
@@ -175,7 +192,14 @@ def _quiet_offscreen_warnings() -> None:
     qInstallMessageHandler(handler)
 
 
-def _video(story: Story, beat: int, fmt: str, width: int, args: argparse.Namespace) -> int:
+def _video(
+    story: Story,
+    beat: int,
+    fmt: str,
+    width: int,
+    args: argparse.Namespace,
+    cuts: tuple[LinkCut, ...],
+) -> int:
     from PySide6.QtCore import QEventLoop
 
     from rsiviz.gui.video import VideoExport
@@ -191,6 +215,7 @@ def _video(story: Story, beat: int, fmt: str, width: int, args: argparse.Namespa
         args.duration,
         beat,
         args.theme,
+        cuts=cuts,
     )
     result: list[tuple[bool, str]] = []
     loop = QEventLoop()

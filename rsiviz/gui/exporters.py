@@ -7,7 +7,8 @@ upscaled), so they look like the presenter view, only sharper.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from rsiviz.cli.output import OutputError, table_csv, write_text
 from rsiviz.core.atomic import atomic_save
 from rsiviz.core.beats import run_state
 from rsiviz.core.history import History
+from rsiviz.core.interventions import LinkCut
 from rsiviz.core.story import Story
 from rsiviz.gui.controller import Controller
 from rsiviz.gui.stage import Stage
@@ -46,9 +48,17 @@ class OffscreenStage:
 
     @classmethod
     def create(
-        cls, story: Story, width: int, height: int, theme: str = "projector"
+        cls,
+        story: Story,
+        width: int,
+        height: int,
+        theme: str = "projector",
+        cuts: Sequence[LinkCut] = (),
     ) -> OffscreenStage:
+        """The stage of ``story``; each of ``cuts`` adds the run with that link cut as a
+        ghost beside the live one, as the window's loop view does."""
         ctl = Controller(story.scenario)
+        ctl.cuts_in_background = False  # the ghosts are drawn in the first frame
         player = StoryPlayer(ctl)
         stage = Stage(ctl, theme)
         player.beat_changed.connect(stage.show_beat)
@@ -58,6 +68,8 @@ class OffscreenStage:
         stage.show()
         stage.set_footer(footer_text(story))
         player.load(story)
+        if cuts:
+            ctl.add_cuts(cuts)
         settle()
         return cls(ctl, player, stage, (width, height))
 
@@ -161,10 +173,12 @@ def export_png(
     width: int = 3840,
     height: int | None = None,
     theme: str = "projector",
+    cuts: Sequence[LinkCut] = (),
 ) -> tuple[int, int]:
-    """Write the stage at ``beat`` as a PNG of ``width`` x ``height`` pixels."""
+    """Write the stage at ``beat`` as a PNG of ``width`` x ``height`` pixels (with a ghost
+    run per link of ``cuts``)."""
     w, h = (width, round(width * ASPECT)) if height is None else (width, height)
-    off = OffscreenStage.create(story, w, h, theme)
+    off = OffscreenStage.create(story, w, h, theme, cuts)
     try:
         off.show_beat(beat)
         image = off.image()
@@ -186,9 +200,11 @@ def export_svg_file(
     width: int = 1920,
     theme: str = "projector",
     height: int | None = None,
+    cuts: Sequence[LinkCut] = (),
 ) -> None:
-    """Write the stage at ``beat`` (caption, year, plots, clock, footer) as SVG."""
-    off = OffscreenStage.create(story, width, height or round(width * ASPECT), theme)
+    """Write the stage at ``beat`` (caption, year, plots, clock, footer) as SVG (with a
+    ghost run per link of ``cuts``)."""
+    off = OffscreenStage.create(story, width, height or round(width * ASPECT), theme, cuts)
     try:
         off.show_beat(beat)
         atomic_save(path, lambda tmp: off.write_svg(tmp, story.title), ExportError, "the SVG")
@@ -204,22 +220,28 @@ def footer_text(story: Story) -> str:
 
 
 COUNTERFACTUAL_PREFIX = "without_development_pause_"  # CSV columns of the run without it
+CUT_PREFIX = "cut_{}_"  # CSV columns of the run with link {} cut
 
 
 def csv_columns(
-    history: History, lab_names: tuple[str, ...], counterfactual: History | None = None
+    history: History,
+    lab_names: tuple[str, ...],
+    counterfactual: History | None = None,
+    ghosts: Sequence[tuple[str, History]] = (),
 ) -> dict[str, np.ndarray]:
     """The columns of ``rsiviz run`` (History.columns), then, when there is a development
-    pause, the same quantities of the run without it, prefixed ``without_development_pause_``
-    (its year column is the same and is left out)."""
+    pause, the same quantities of the run without it, prefixed ``without_development_pause_``,
+    then those of each ``(prefix, history)`` of ``ghosts`` (their year column is the same
+    and is left out; each as long as the run, as the window draws them)."""
     columns: dict[str, np.ndarray] = dict(history.columns(0, lab_names))
-    if counterfactual is not None:
-        n = history.length
-        for name, values in counterfactual.columns(0, lab_names).items():
+    others = [(COUNTERFACTUAL_PREFIX, counterfactual)] if counterfactual is not None else []
+    n = history.length
+    for prefix, other in [*others, *ghosts]:
+        for name, values in other.columns(0, lab_names).items():
             if name != "year":
                 padded = np.full(n, np.nan)
                 padded[: min(n, len(values))] = values[:n]
-                columns[COUNTERFACTUAL_PREFIX + name] = padded
+                columns[prefix + name] = padded
     return columns
 
 
@@ -228,19 +250,27 @@ def export_csv(
     lab_names: tuple[str, ...],
     path: str | Path,
     counterfactual: History | None = None,
+    ghosts: Sequence[tuple[str, History]] = (),
 ) -> int:
     """Write the run month by month (the CLI's writer); returns the number of data rows."""
     try:
-        write_text(table_csv(csv_columns(history, lab_names, counterfactual)), str(path))
+        columns = csv_columns(history, lab_names, counterfactual, ghosts)
+        write_text(table_csv(columns), str(path))
     except OutputError as exc:
         raise ExportError(f"could not write the CSV to {path}: {exc}") from None
     return history.length
 
 
-def export_story_csv(story: Story, beat: int, path: str | Path) -> int:
-    """The run at ``beat`` and, when a development pause is on, the run without it."""
+def export_story_csv(
+    story: Story, beat: int, path: str | Path, cuts: Sequence[LinkCut] = ()
+) -> int:
+    """The run at ``beat``, when a development pause is on the run without it, and the run
+    with each link of ``cuts`` cut (columns ``cut_NAME_...``)."""
     history, labs = story_history(story, beat)
-    return export_csv(history, labs, path, story_counterfactual(story, beat))
+    state = story.states()[beat]
+    live = replace(story.scenario, pauses=story.scenario.pauses + state.pauses)
+    ghosts = [(CUT_PREFIX.format(cut.name), live.with_cut(cut).simulation().run()) for cut in cuts]
+    return export_csv(history, labs, path, story_counterfactual(story, beat), ghosts)
 
 
 def story_counterfactual(story: Story, beat: int) -> History | None:

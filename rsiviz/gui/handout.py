@@ -7,12 +7,14 @@ exports use, so the handout shows exactly the slides.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from rsiviz.core.atomic import atomic_save
+from rsiviz.core.interventions import LinkCut
 from rsiviz.core.story import Story
 from rsiviz.gui.exporters import ASPECT, ExportError, OffscreenStage
 
@@ -28,22 +30,26 @@ def export_pdf(
     width: int = 1600,
     theme: str = "projector",
     page: str = "a4",
+    cuts: Sequence[LinkCut] = (),
 ) -> int:
-    """Write ``story`` as a handout PDF (``page``: a4 or letter, landscape); returns pages.
+    """Write ``story`` as a handout PDF (``page``: a4 or letter, landscape), with a ghost
+    run per link of ``cuts``; returns pages.
 
     The PDF goes to a temporary beside ``path`` that replaces it once complete.
     """
     pages: list[int] = []
     atomic_save(
         path,
-        lambda tmp: pages.append(_write_pdf(story, tmp, width, theme, page)),
+        lambda tmp: pages.append(_write_pdf(story, tmp, width, theme, page, cuts)),
         ExportError,
         "the PDF",
     )
     return pages[0]
 
 
-def _write_pdf(story: Story, path: Path, width: int, theme: str, page: str) -> int:
+def _write_pdf(
+    story: Story, path: Path, width: int, theme: str, page: str, cuts: Sequence[LinkCut]
+) -> int:
     """Draw every page to ``path``; the writer is closed when this returns."""
     writer = QPdfWriter(str(path))
     writer.setResolution(DPI)
@@ -56,7 +62,7 @@ def _write_pdf(story: Story, path: Path, width: int, theme: str, page: str) -> i
         QPageLayout.Unit.Millimeter,
     )
     writer.setPageLayout(layout)
-    off = OffscreenStage.create(story, width, round(width * ASPECT), theme)
+    off = OffscreenStage.create(story, width, round(width * ASPECT), theme, cuts)
     painter = QPainter()
     try:
         if not painter.begin(writer):

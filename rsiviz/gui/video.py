@@ -18,6 +18,7 @@ import contextlib
 import math
 import queue
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from rsiviz.core.interventions import LinkCut
 from rsiviz.core.story import Story
 from rsiviz.gui import video_encoder
 from rsiviz.gui.exporters import ExportError, OffscreenStage, even_size
@@ -104,6 +106,7 @@ class VideoExport(QObject):
         parent: QObject | None = None,
         sink: SinkFactory | None = None,
         frame_timeout: float | None = None,
+        cuts: Sequence[LinkCut] = (),
     ) -> None:
         super().__init__(parent)
         if fmt not in ("mp4", "gif"):
@@ -130,6 +133,7 @@ class VideoExport(QObject):
         self._last: Frame | None = None
         self._last_bytes: np.ndarray | None = None
         self._theme = theme
+        self._cuts = tuple(cuts)  # links cut: each run without it drawn as a ghost
         self.render_timer = QTimer(self)
         self.render_timer.setInterval(0)
         self.render_timer.timeout.connect(self._on_render_timer_timeout)
@@ -147,7 +151,9 @@ class VideoExport(QObject):
         return self._encoder.thread
 
     def start(self) -> None:
-        self._stage = OffscreenStage.create(self.story, self.width, self.height, self._theme)
+        self._stage = OffscreenStage.create(
+            self.story, self.width, self.height, self._theme, self._cuts
+        )
         self.running = True
         self._encoder.start()
         self.render_timer.start()
