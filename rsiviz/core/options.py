@@ -205,19 +205,11 @@ def build_scenario(
     return replace(base, params=params, pauses=base.pauses + extra, cuts=links)
 
 
-def build_scenario_and_ghosts(
-    preset: str | None = None,
-    scenario_file: str | None = None,
-    sets: Sequence[str] = (),
-    pauses: Sequence[str] = (),
-    years: float | None = None,
-    cuts: Sequence[str] = (),
-) -> tuple[Scenario, tuple[LinkCut, ...]]:
-    """The scenario of a command line without its ``--cut`` links, and those cuts, each to
-    be drawn as a ghost run beside it (``rsiviz export``); parsed and checked exactly as
-    :func:`build_scenario` checks them for ``rsiviz run``."""
-    scenario = build_scenario(preset, scenario_file, sets, pauses, years, cuts)
-    own = len(scenario.cuts) - len(cuts)
+def ghost_cuts(scenario: Scenario, given: int) -> tuple[Scenario, tuple[LinkCut, ...]]:
+    """Split the last ``given`` cuts (the ``--cut`` ones, as :func:`build_scenario` parsed
+    and checked them) off ``scenario``: the scenario keeps its own cuts, and each of the
+    others is drawn as a ghost run beside it (``rsiviz export --cut``)."""
+    own = len(scenario.cuts) - given
     return replace(scenario, cuts=scenario.cuts[:own]), scenario.cuts[own:]
 
 
@@ -226,7 +218,7 @@ __all__ = [
     "OptionError",
     "ScenarioError",
     "build_scenario",
-    "build_scenario_and_ghosts",
+    "ghost_cuts",
     "number_arg",
     "whole_arg",
     "parse_cut",

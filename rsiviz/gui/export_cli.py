@@ -31,7 +31,13 @@ from typing import NoReturn
 
 from rsiviz.cli.output import check_writable
 from rsiviz.core.interventions import LINKS, LinkCut
-from rsiviz.core.options import OptionError, build_scenario_and_ghosts, number_arg, whole_arg
+from rsiviz.core.options import (
+    OptionError,
+    build_scenario,
+    ghost_cuts,
+    number_arg,
+    whole_arg,
+)
 from rsiviz.core.scenario import ScenarioError
 from rsiviz.core.story import Story, StoryError, find_story, story_for_scenario
 from rsiviz.core.tomlfile import one_line, show
@@ -107,9 +113,10 @@ def _story(args: argparse.Namespace) -> tuple[Story, tuple[LinkCut, ...]]:
         if args.set or args.pause or args.cut or args.years is not None:
             raise UsageError("--set, --pause, --cut and --years do not apply to --story")
         return find_story(args.story), ()
-    scenario, ghosts = build_scenario_and_ghosts(
+    scenario = build_scenario(
         args.preset, args.scenario, args.set, args.pause, args.years, args.cut
     )
+    scenario, ghosts = ghost_cuts(scenario, len(args.cut))
     return story_for_scenario(scenario, args.until), ghosts
 
 

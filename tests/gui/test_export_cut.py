@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from rsiviz.core.interventions import LinkCut
-from rsiviz.core.options import build_scenario_and_ghosts
+from rsiviz.core.options import build_scenario, ghost_cuts
 from rsiviz.core.scenario import load_preset
 from rsiviz.gui.export_cli import main as export_main
 
@@ -56,9 +56,9 @@ def test_a_link_cut_twice_or_with_a_story_is_refused(tmp_path: Path, capsys) -> 
 
 
 def test_ghost_cuts_are_the_command_line_s_and_the_scenario_keeps_its_own() -> None:
-    sc, ghosts = build_scenario_and_ghosts(
-        "status_quo", None, ["years=10"], ["2028:12"], None, ["automation:2028", "returns"]
-    )
+    cuts = ["automation:2028", "returns"]
+    built = build_scenario("status_quo", None, ["years=10"], ["2028:12"], None, cuts)
+    sc, ghosts = ghost_cuts(built, len(cuts))
     assert ghosts == (LinkCut("automation", 2028.0), LinkCut("returns", None))
     assert sc.cuts == load_preset("status_quo").cuts and len(sc.pauses) == 1
     assert sc.params.years == 10
@@ -76,7 +76,7 @@ def test_the_csv_has_the_cut_run_beside_the_live_one(tmp_path: Path) -> None:
     assert set(ghost) == set(a) - {"year"} - {k for k in a if k.startswith("without_")}
     # the ghost is the core's run: the live scenario, development pause and all, cut in 2028
     live = load_preset("status_quo")
-    sc, _ = build_scenario_and_ghosts("status_quo", None, [], ["2029:12"])
+    sc = build_scenario("status_quo", None, [], ["2029:12"])
     labs = tuple(lab.name for lab in sc.labs)
     expected = sc.with_cut(LinkCut("automation", 2028.0)).simulation().run().columns(0, labs)
     for name, values in ghost.items():

@@ -251,9 +251,6 @@ class LoopCanvas:
         right, bottom = math.ceil(rect.right() * r), math.ceil(rect.bottom() * r)
         return QRectF(left / r, top / r, (right - left) / r, (bottom - top) / r)
 
-    def year_rect(self) -> QRect:
-        return QRect(self._year_rect)
-
     # -- links ----------------------------------------------------------------------------
     def _placed(self, i: int, look: Look) -> _Placed:
         """How and where link ``i`` is drawn with ``look``: worked out once per look."""
