@@ -254,11 +254,23 @@ class LoopView(QWidget):
         for name, (rect, text) in loop_labels(area, label_font, compact).items():
             p.setPen(SIGN_COLOUR[1] if name == "R" else SIGN_COLOUR[-1])
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        p.setFont(level_font)
         p.setPen(QColor("#444444"))
         lines = ["+ reinforces   \u2212 balances   width: contribution now   click a link: cut it"]
         if compact:  # the loops are named only in the diagram: say what they are here
             lines.insert(0, "   ".join(text for text, _nodes in LOOPS.values()))
+        # Shrunk to the width, measured on the pixmap itself (at 1024x768 the first line ran
+        # off the left edge); a line still too wide at 60% is elided.
+        p.setFont(level_font)
+        widest = max(p.fontMetrics().horizontalAdvance(line) for line in lines)
+        font = QFont(level_font)
+        fit = 0.96 * key.width() / widest  # 4%: hinted glyphs do not scale exactly
+        font.setPointSizeF(level_font.pointSizeF() * max(0.6, min(1.0, fit)))
+        p.setFont(font)
+        metrics = p.fontMetrics()
+        lines = [
+            metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(key.width()))
+            for line in lines
+        ]
         p.drawText(
             key, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, "\n".join(lines)
         )
