@@ -52,6 +52,21 @@ def test_shows_the_core_s_contributions(window, loop_view) -> None:
     assert loop_view.state == loop_state(ctl.sim.history, 6)
 
 
+def test_no_link_tag_covers_a_node_at_1024x768(window, loop_view) -> None:
+    # "development pause" on the short Compute -> Capability link covered both boxes
+    ctl = window.controller
+    ctl.load(load_preset("pause_2028_instant"))
+    ctl.run_until(2028.5)
+    loop_view.repaint()
+    st = loop_view.state
+    assert st is not None and st.paused
+    canvas = loop_view.canvas
+    for i, shape in enumerate(loop_view._shapes):
+        tag = canvas._placed(i, loop_view._look(shape, st)).tag
+        for key, box in canvas.boxes.items():
+            assert not box.rect.intersects(tag), (shape.link.key, key)
+
+
 def test_a_development_pause_breaks_the_capability_links(window, loop_view) -> None:
     ctl = window.controller
     ctl.load(load_preset("pause_2028_instant"))

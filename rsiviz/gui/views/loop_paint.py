@@ -261,20 +261,40 @@ class LoopCanvas:
             colour = self.colour(shape, style)
             width = max(2.0, 2.5 * self.scale) if style != "live" else self.width(step) * self.scale
             sign = "+" if shape.link.sign > 0 else "\u2212"
-            sprite = self._sprite(f"{sign} {note}" if note else sign, colour)
-            size, r = sprite.deviceIndependentSize(), self._ratio()
-            # the tag centred on the link, on a whole device pixel
-            at = QPointF(
-                round((shape.mid.x() - size.width() / 2) * r) / r,
-                round((shape.mid.y() - size.height() / 2) * r) / r,
-            )
-            tag = QRectF(at, size)
+            # The note on the tag, or only the sign when the link is too short for it (at
+            # 1024x768 "development pause" covered the Compute and Capability boxes; the
+            # dashed grey line and the other tags still say it).
+            for text in (f"{sign} {note}", sign) if note else (sign,):
+                sprite = self._sprite(text, colour)
+                at, tag = self._tag_at(shape, sprite)
+                if not self._on_a_box(tag):
+                    break
             head_box = shape.head.boundingRect().adjusted(-1.5, -1.5, 1.5, 1.5)
             half = width / 2 + 2
             cover = shape.path.boundingRect().adjusted(-half, -half, half, half)
             cover = cover.united(head_box).united(tag)
             got = self._covers[i, look] = _Placed(colour, width, sprite, at, tag, head_box, cover)
         return got
+
+    def _tag_at(self, shape: LinkShape, sprite: QPixmap) -> tuple[QPointF, QRectF]:
+        """Where a tag goes: on the link, on a whole device pixel; at its middle unless a
+        node's box is there (a short link), then the nearest free point along it."""
+        size, r = sprite.deviceIndependentSize(), self._ratio()
+        placed = None
+        for percent in (None, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+            centre = shape.mid if percent is None else shape.path.pointAtPercent(percent)
+            at = QPointF(
+                round((centre.x() - size.width() / 2) * r) / r,
+                round((centre.y() - size.height() / 2) * r) / r,
+            )
+            placed = (at, QRectF(at, size))
+            if not self._on_a_box(placed[1]):
+                break
+        assert placed is not None
+        return placed
+
+    def _on_a_box(self, rect: QRectF) -> bool:
+        return any(box.rect.intersects(rect) for box in self.boxes.values())
 
     def _draw_link(self, p: QPainter, i: int, look: Look) -> None:
         shape, placed = self.shapes[i], self._placed(i, look)
