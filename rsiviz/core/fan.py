@@ -220,11 +220,14 @@ class _Counter:
     def __init__(self, progress: Progress | None, total: int) -> None:
         self.progress, self.total, self.done = progress, total, 0
 
-    def step(self, sim: Simulation) -> None:
-        sim.step(1)
+    def tick(self) -> None:
+        """One more month done (by every member of the simulation that calls it)."""
         self.done += 1
         if self.progress is not None:
             self.progress(self.done, self.total)
+
+    def run(self, sim: Simulation, months: int) -> None:
+        sim.step(months, on_month=self.tick)
 
 
 def fork_month(scenario: Scenario) -> int:
@@ -264,16 +267,14 @@ def _run_chunk(
     free = dataclasses.replace(scenario, pauses=()).simulation(**kwargs)
     split = fork_month(scenario)
     paused = scenario.simulation(**kwargs) if scenario.pauses and split == 0 else None
-    while True:
-        if scenario.pauses and paused is None and free.month == split:
-            paused = free.fork()  # before any pause is due: the shared months run once
-            for pause in scenario.pauses:
-                paused.schedule(pause)
-        if free.done:
-            break
-        counter.step(free)
-    while paused is not None and not paused.done:
-        counter.step(paused)
+    if scenario.pauses and paused is None:
+        counter.run(free, split)  # before any pause is due: the shared months run once
+        paused = free.fork()
+        for pause in scenario.pauses:
+            paused.schedule(pause)
+    counter.run(free, free.n_months - free.month)
+    if paused is not None:
+        counter.run(paused, paused.n_months - paused.month)
     out = {WITHOUT_PAUSE: _series(free.history)}
     if paused is not None:
         out = {WITH_PAUSE: _series(paused.history), **out}

@@ -6,6 +6,7 @@ at different times). See MODEL.md, "Development pauses".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -126,6 +127,20 @@ class PauseBook:
             if due and (st == PENDING).any():
                 return False
         return True
+
+    def quiet_before(self, sim: Simulation) -> float:
+        """A calendar time before which every month boundary is quiet (see :meth:`_quiet`)
+        while nothing else changes: the earliest date a pending pause can start; ``sim.time``
+        when the current boundary is not quiet (a lab held or releasing, a pause running, or
+        one waiting for a condition); inf when nothing can change."""
+        if not self.pauses:
+            return math.inf
+        if not self._quiet(sim):  # it also refuses pending pauses that wait for a condition
+            return sim.time
+        pending = [
+            p.start for p, st in zip(self.pauses, self.status, strict=True) if (st == PENDING).any()
+        ]
+        return min(pending, default=math.inf)
 
     def _defect(self, i: int, active: np.ndarray, sim: Simulation) -> np.ndarray:
         comply = self.comply[i]

@@ -7,7 +7,7 @@ sweeps pass ``(N,)`` arrays of parameter values as ``overrides``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -15,8 +15,8 @@ from rsiviz.core import floats
 from rsiviz.core.cuts import CutBook
 from rsiviz.core.history import History
 from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab, LinkCut
+from rsiviz.core.lanes import Lanes, State, move
 from rsiviz.core.model import (
-    ArrayMath,
     Constants,
     FloatArray,
     LabControls,
@@ -27,7 +27,7 @@ from rsiviz.core.model import (
 )
 from rsiviz.core.params import Params
 from rsiviz.core.pauses import PauseBook
-from rsiviz.core.steps import MAX_SUBSTEPS, MONTH, move_lab, move_oversight, step_limit
+from rsiviz.core.steps import MAX_SUBSTEPS, MONTH, step_limit
 
 # Once at least half the members of an ensemble of this size or more have finished a month,
 # the rest step on alone: an exploding member needs hundreds of sub-steps, most need one.
@@ -115,14 +115,45 @@ class Simulation:
     def cuts(self) -> tuple[LinkCut, ...]:
         return self.cut_book.cuts
 
-    def step(self, months: int = 1) -> None:
-        """Advance ``months`` simulated months (stops at the end of the run)."""
-        for _ in range(months):
-            if self.done:
-                return
-            self._advance_month()
-            self.month += 1
+    def step(self, months: int = 1, on_month: Callable[[], None] | None = None) -> None:
+        """Advance ``months`` simulated months (stops at the end of the run).
+
+        ``on_month()`` is called each time every member has finished one more month (it
+        may raise to cancel; the simulation is then left part-way and must be dropped).
+        Quiet stretches of an ensemble (:meth:`quiet_months`) run in :class:`Lanes`, each
+        member at its own pace; the results are the same as month by month.
+        """
+        target = min(self.n_months, self.month + max(0, months))
+        while self.month < target:
+            span = self.quiet_months(target)
+            if span > 1:
+                lanes = Lanes(self, self.month + span)
+                reported = self.month
+                while lanes.live.any():
+                    lanes.step()
+                    while on_month is not None and reported < min(lanes.lowest(), lanes.end - 1):
+                        reported += 1
+                        on_month()
+                self.month += span
+            else:
+                self._advance_month()
+                self.month += 1
             self._boundary()
+            if on_month is not None:
+                on_month()
+
+    def quiet_months(self, target: int) -> int:
+        """Months from now (at least 1, up to month ``target``) whose boundaries, all but
+        the last, can change nothing: no development pause or link cut can start, end or
+        release there. 1 on the float path (one member has nobody to wait for)."""
+        if self._ctl_f is not None:
+            return 1
+        until = min(self.book.quiet_before(self), self.cut_book.quiet_before())
+        month = self.month + 1
+        # the due tests of the pause and cut books: time >= start - 1e-6
+        while month < target and not self.k.t0 + month * MONTH >= until - 1e-6:
+            month += 1
+        return month - self.month
 
     def run(self) -> History:
         """Advance to the end of the run and return the history."""
@@ -217,19 +248,12 @@ class Simulation:
         self.v = np.array([v])
 
 
-State = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
-
-
 def _substep(
     k: Constants, ctl: LabControls, r: Rates, state: State, left: FloatArray, last: bool
 ) -> tuple[State, FloatArray]:
     """One sub-step of every member in ``state`` = (h, s, c, v); returns it and the steps."""
-    h, s, c, v = state
-    dt = left if last else np.minimum(left, step_limit(k, ctl, r, s, v)[:, None])
-    h, s, c, ds = move_lab(ArrayMath, k, ctl, r, (h, s, c), dt)
-    ds_front = ds[:, 0] if r.lead is None else np.take_along_axis(ds, r.lead[:, None], axis=1)[:, 0]
-    v = move_oversight(ArrayMath, k, ctl, v, dt[:, 0], ds_front)
-    return (h, s, c, v), dt
+    dt = left if last else np.minimum(left, step_limit(k, ctl, r, state[1], state[3])[:, None])
+    return move(k, ctl, r, state, dt), dt
 
 
 def _put_back(full: State | None, rows: np.ndarray | None, state: State) -> State:
