@@ -122,14 +122,14 @@ class Lanes:
         :meth:`History.record` writes them for every member at once."""
         if not members.any():
             return
-        hist, full, when = self.sim.history, self.rows[members], self.month[members]
+        hist, full = self.sim.history, self.rows[members]
+        # (month, member) as one flat index: much cheaper than indexing two axes
+        at = self.month[members] * self.sim.n_members + full
+        labs = self.sim.n_labs
         h, s, c, v = self.state
-        hist.h[when, full], hist.s[when, full], hist.c[when, full] = (
-            h[members],
-            s[members],
-            c[members],
-        )
-        hist.a[when, full] = self.r.a[members]
-        hist.ds[when, full], hist.dc[when, full] = self.r.ds[members], self.r.dc[members]
-        hist.paused[when, full] = self.frozen[full]
-        hist.v[when, full] = v[members]
+        r = self.r
+        for whole, part in ((hist.h, h), (hist.s, s), (hist.c, c), (hist.a, r.a), (hist.ds, r.ds)):
+            whole.reshape(-1, labs)[at] = part[members]
+        hist.dc.reshape(-1, labs)[at] = r.dc[members]
+        hist.paused.reshape(-1, labs)[at] = self.frozen[full]
+        hist.v.reshape(-1)[at] = v[members]

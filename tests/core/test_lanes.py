@@ -1,0 +1,104 @@
+"""Quiet months in lanes (each member at its own pace) give the month-by-month runs exactly.
+
+:class:`~rsiviz.core.lanes.Lanes` lets the members of an ensemble cross month boundaries
+without waiting for each other where no development pause or link cut can change anything;
+each member must still take exactly the sub-steps it takes month by month.
+"""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rsiviz.core import DevelopmentPause, Params, Simulation
+from rsiviz.core.interventions import LinkCut
+
+from .budget import examples
+from .test_cuts import cuts
+from .test_fast_path import labs, pauses
+from .test_properties import params
+
+FIELDS = ("h", "s", "c", "v", "a", "ds", "dc", "paused")
+
+
+def _overrides(seed: int, n: int = 32) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {
+        "software_returns": rng.uniform(0.2, 5.0, n),  # explosions in some members only
+        "full_automation_speedup": np.exp(rng.uniform(0.0, np.log(100.0), n)),
+    }
+
+
+def _month_by_month(sim: Simulation) -> Simulation:
+    with mock.patch.object(Simulation, "quiet_months", return_value=1):
+        sim.run()
+    return sim
+
+
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_lanes_equal_month_by_month_bit_for_bit(data: st.DataObject) -> None:
+    p = data.draw(params())
+    ps = data.draw(pauses(p))
+    lab_set = data.draw(labs())
+    cut_list = data.draw(cuts(p))
+    overrides = _overrides(data.draw(st.integers(0, 2**32 - 1)))
+    lanes = Simulation(p, lab_set, ps, overrides=overrides, cuts=cut_list).run()
+    plain = _month_by_month(Simulation(p, lab_set, ps, overrides=overrides, cuts=cut_list))
+    assert lanes.length == plain.history.length
+    for name in FIELDS:
+        np.testing.assert_array_equal(
+            getattr(lanes, name), getattr(plain.history, name), err_msg=name
+        )
+
+
+def test_a_fixed_automation_and_forks_in_lanes_equal_month_by_month() -> None:
+    p = Params(years=6.0)
+    ov = _overrides(7)
+    lanes = Simulation(p, overrides=ov, a_fixed=1.0)
+    lanes.step(20)
+    fork = lanes.fork()
+    fork.schedule(DevelopmentPause.at(2027.0, months=6))
+    plain = Simulation(p, overrides=ov, a_fixed=1.0)
+    with mock.patch.object(Simulation, "quiet_months", return_value=1):
+        plain.step(20)
+        plain_fork = plain.fork()
+        plain_fork.schedule(DevelopmentPause.at(2027.0, months=6))
+        plain.run()
+        plain_fork.run()
+    for a, b in ((lanes.run(), plain.history), (fork.run(), plain_fork.history)):
+        for name in FIELDS:
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+
+
+def test_quiet_stretches_end_where_a_pause_or_cut_can_start() -> None:
+    p = Params(start_year=2026.0, years=6.0)
+    ov = _overrides(1, 8)
+    assert Simulation(p, overrides=ov).quiet_months(p.n_months) == p.n_months
+    dated = Simulation(p, pauses=[DevelopmentPause.at(2027.0, months=6)], overrides=ov)
+    assert dated.quiet_months(p.n_months) == 12  # lands on the month the pause starts
+    cut = Simulation(p, overrides=ov, cuts=[LinkCut("automation", 2028.5)])
+    assert cut.quiet_months(p.n_months) == 30
+    condition = DevelopmentPause(trigger="condition", metric="capability", threshold=2.0)
+    assert Simulation(p, pauses=[condition], overrides=ov).quiet_months(p.n_months) == 1
+    assert Simulation(p).quiet_months(p.n_months) == 1  # one member: the float path
+
+
+def test_progress_is_called_once_per_month_and_can_cancel() -> None:
+    p = Params(years=3.0)
+    sim = Simulation(p, overrides=_overrides(2, 16))
+    months: list[int] = []
+    sim.step(p.n_months, on_month=lambda: months.append(sim.month))
+    assert len(months) == p.n_months
+
+    def stop() -> None:
+        raise RuntimeError("cancelled")  # as a cancelled job's progress does
+
+    again = Simulation(p, overrides=_overrides(2, 16))
+    with pytest.raises(RuntimeError, match="cancelled"):
+        again.step(p.n_months, on_month=stop)
+    assert again.month < p.n_months
