@@ -30,7 +30,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from latency import LatencyProbe, idle_latency  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from rsiviz.core.scenario import load_preset  # noqa: E402
@@ -40,30 +40,6 @@ from rsiviz.gui.views.fan import FanView  # noqa: E402
 
 PRESET = "pause_2028_instant"
 TARGETS = {"fan": 0.5, "latency": 0.050, "tornado": 0.5}
-TICK_MS = 5
-
-
-class LatencyProbe:
-    """A 5 ms timer on the GUI thread; :attr:`worst` is the largest lateness (s)."""
-
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._on_timer_timeout)
-        self.clock = QElapsedTimer()
-        self.worst = 0.0
-
-    def start(self) -> None:
-        self.worst = 0.0
-        self.clock.start()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def _on_timer_timeout(self) -> None:
-        late = self.clock.restart() / 1000.0 - TICK_MS / 1000.0
-        self.worst = max(self.worst, late)
 
 
 def make_view(app: QApplication, members: int) -> tuple[FanView, Any]:
@@ -98,19 +74,7 @@ def recompute_once(
     window.repaint()  # the window, main plots (which draw the bands too) and fan, inside it
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     probe.stop()
-    return wall, cpu, probe.worst
-
-
-def idle_latency(app: QApplication, seconds: float) -> float:
-    """Worst lateness of the 5 ms timer with no background job: the machine's own noise."""
-    probe = LatencyProbe()
-    probe.start()
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.001)
-    probe.stop()
-    return probe.worst
+    return wall, cpu, probe.worst_ms / 1000.0
 
 
 def time_tornado(repeats: int) -> list[tuple[float, float]]:
@@ -162,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             1000.0,
         ),
     ]
-    noise = [idle_latency(app, max(0.5, statistics.median(r[0] for r in runs)))]
+    noise = [idle_latency(app, max(0.5, statistics.median(r[0] for r in runs))) / 1000.0]
     print(
         f"    (same timer, no background job, as long as one (a): worst {noise[0] * 1000:.0f} ms)"
     )

@@ -27,6 +27,8 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from latency import LatencyProbe, spin  # noqa: E402
+
 MEMORY_BUDGET_MB = 20.0
 STALL_BUDGET_MS = 100.0
 SLOW = {"years": 50.0, "software_ceiling": 2.0, "software_returns": 0.2, "parallel_returns": 1.0}
@@ -124,36 +126,20 @@ class Soak:
 
 def worst_stall_at_slow_corner(window, app) -> float:
     """Move a slider ten times at the slowest corner; the event loop's worst stall (ms)."""
-    from PySide6.QtCore import QElapsedTimer, QTimer
-
     from rsiviz.core.scenario import load_preset
 
     ctl = window.controller
     sc = load_preset("race_one_lab_defects")
     ctl.load(dataclasses.replace(sc, params=sc.params.replace(**SLOW)))
     ctl.runner.wait_idle(300)
-    clock, worst = QElapsedTimer(), [0.0]
-    clock.start()
-    last = [clock.elapsed()]
-
-    def probe() -> None:
-        now = clock.elapsed()
-        worst[0] = max(worst[0], now - last[0] - 5)
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(probe)
-    timer.start()
+    probe = LatencyProbe()
+    probe.start()
     for i in range(10):
         ctl.set_param("software_returns", 0.2 + 0.02 * (i + 1))
-        end = time.monotonic() + 0.3
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.001)
+        spin(app, 0.3)
     ctl.runner.wait_idle(300)
-    timer.stop()
-    return worst[0]
+    probe.stop()
+    return probe.worst_ms
 
 
 def main() -> int:

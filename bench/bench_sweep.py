@@ -22,35 +22,10 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from latency import LatencyProbe, idle_latency  # noqa: E402
+
 TARGET_S = 3.0
 LATENCY_TARGET_MS = 50.0
-TICK_MS = 5
-
-
-class LatencyProbe:
-    """A 5 ms timer that records how late each timeout arrives (ms)."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self.late: list[float] = []
-        self._last = time.perf_counter()
-        self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._on_timeout)
-
-    def start(self) -> None:
-        self.late.clear()
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def _on_timeout(self) -> None:
-        now = time.perf_counter()
-        self.late.append(max(0.0, (now - self._last) * 1000.0 - TICK_MS))
-        self._last = now
 
 
 def _view(n: int):  # type: ignore[no-untyped-def]
@@ -87,17 +62,6 @@ def _context():  # type: ignore[no-untyped-def]
         focus_param=lambda name: None,
         show_message=lambda level, text: None,
     )
-
-
-def idle_latency(app, probe: LatencyProbe, seconds: float = 2.0) -> float:  # type: ignore[no-untyped-def]
-    """Worst lateness with no background work: the machine's own scheduling noise."""
-    probe.start()
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.001)
-    probe.stop()
-    return max(probe.late, default=0.0)
 
 
 def one_map(app, view, ctx, probe: LatencyProbe) -> tuple[float, float, float, int]:  # type: ignore[no-untyped-def]
@@ -142,14 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     app, view, ctx = _view(args.n)
     probe = LatencyProbe()
-    baseline = idle_latency(app, probe)
+    baseline = idle_latency(app)
     walls, cpus, guis, worst = [], [], [], []
     for _ in range(args.repeat):
         wall, cpu, gui, reports = one_map(app, view, ctx, probe)
         walls.append(wall)
         cpus.append(cpu)
         guis.append(gui)
-        worst.append(max(probe.late, default=0.0))
+        worst.append(probe.worst_ms)
     print(f"sweep map {args.n} x {args.n} ({args.n**2} runs), computed in the background and drawn")
     print(
         f"  wall  median {statistics.median(walls):.2f} s  (min {min(walls):.2f}, max {max(walls):.2f})  target <= {TARGET_S:g} s"

@@ -1,0 +1,65 @@
+"""The GUI thread's responsiveness, shared by the benchmarks: a probe timer's lateness.
+
+A 5 ms QTimer on the GUI thread records how late each timeout arrives: the largest
+lateness is the longest the event loop could not serve the window (the target is <= 50 ms
+while background work runs). :func:`idle_latency` measures the same with no background
+job, for scale: what the machine's own load costs.
+
+Used by bench_fan.py, bench_sweep.py and bench_soak.py (run from the repository root, as
+``python bench/NAME.py``: this directory is then first on the import path).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+TICK_MS = 5
+
+
+class LatencyProbe:
+    """A ``TICK_MS`` timer on the GUI thread; :attr:`late` holds each tick's lateness (ms)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.late: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._on_timer_timeout)
+
+    @property
+    def worst_ms(self) -> float:
+        """The largest lateness since :meth:`start` (ms; 0 before any tick)."""
+        return max(self.late, default=0.0)
+
+    def start(self) -> None:
+        self.late.clear()
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _on_timer_timeout(self) -> None:
+        now = time.perf_counter()
+        self.late.append(max(0.0, (now - self._last) * 1000.0 - TICK_MS))
+        self._last = now
+
+
+def spin(app: Any, seconds: float) -> None:
+    """Serve the event loop for ``seconds``, as the window's own loop would."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def idle_latency(app: Any, seconds: float = 2.0) -> float:
+    """Worst lateness (ms) with no background work: the machine's own scheduling noise."""
+    probe = LatencyProbe()
+    probe.start()
+    spin(app, seconds)
+    probe.stop()
+    return probe.worst_ms
