@@ -8,7 +8,6 @@ paths pass to the one copy of the equations, like the development-pause factors.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -54,14 +53,12 @@ class CutBook:
             self.held[self.cuts[i].name] = _held(self.cuts[i].name, sim)
         return bool(due)
 
-    def quiet_before(self) -> float:
-        """The earliest start of a cut not yet in force (inf when none is waiting)."""
-        waiting = [
-            -math.inf if cut.start is None else cut.start
+    def may_change_at(self, t: float) -> bool:
+        """Whether a cut not yet in force starts at a boundary at time ``t``."""
+        return any(
+            not started and in_force(cut, t)
             for cut, started in zip(self.cuts, self.started, strict=True)
-            if not started
-        ]
-        return min(waiting, default=math.inf)
+        )
 
     def controls(self, ctl: LabControls) -> LabControls:
         """``ctl`` (the development-pause controls) with every started cut applied."""

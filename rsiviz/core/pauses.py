@@ -6,7 +6,6 @@ at different times). See MODEL.md, "Development pauses".
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -128,19 +127,30 @@ class PauseBook:
                 return False
         return True
 
-    def quiet_before(self, sim: Simulation) -> float:
-        """A calendar time before which every month boundary is quiet (see :meth:`_quiet`)
-        while nothing else changes: the earliest date a pending pause can start; ``sim.time``
-        when the current boundary is not quiet (a lab held or releasing, a pause running, or
-        one waiting for a condition); inf when nothing can change."""
+    def may_change_at(self, sim: Simulation, t: float) -> bool:
+        """Whether :meth:`update` may change anything at a later boundary at time ``t`` if
+        nothing changes before it (False lets the members run on without waiting there).
+
+        False only while no lab is releasing (a released lab's catch-up depends on its
+        state), and every pause is done, waits for a date after ``t``, or runs for a fixed
+        time (no defection, no end on oversight) that has not elapsed at ``t``: the tests of
+        :meth:`update` at ``t``.
+        """
         if not self.pauses:
-            return math.inf
-        if not self._quiet(sim):  # it also refuses pending pauses that wait for a condition
-            return sim.time
-        pending = [
-            p.start for p, st in zip(self.pauses, self.status, strict=True) if (st == PENDING).any()
-        ]
-        return min(pending, default=math.inf)
+            return False
+        if ((sim.modes == GRADUAL) | (sim.modes == LAG)).any():
+            return True
+        for pause, st, started in zip(self.pauses, self.status, self.started, strict=True):
+            if (st == PENDING).any() and (pause.trigger != "date" or t >= pause.start - 1e-6):
+                return True
+            active = st == ACTIVE
+            if active.any() and (
+                pause.until_oversight
+                or pause.defection
+                or ((t - started[active]) * 12.0 >= pause.months - 1e-6).any()
+            ):
+                return True
+        return False
 
     def _defect(self, i: int, active: np.ndarray, sim: Simulation) -> np.ndarray:
         comply = self.comply[i]

@@ -144,14 +144,15 @@ class Simulation:
 
     def quiet_months(self, target: int) -> int:
         """Months from now (at least 1, up to month ``target``) whose boundaries, all but
-        the last, can change nothing: no development pause or link cut can start, end or
-        release there. 1 on the float path (one member has nobody to wait for)."""
+        the last, can change nothing: no development pause or link cut can start, end,
+        defect or release there. 1 on the float path (one member waits for nobody)."""
         if self._ctl_f is not None:
             return 1
-        until = min(self.book.quiet_before(self), self.cut_book.quiet_before())
         month = self.month + 1
-        # the due tests of the pause and cut books: time >= start - 1e-6
-        while month < target and not self.k.t0 + month * MONTH >= until - 1e-6:
+        while month < target:
+            t = self.k.t0 + month * MONTH  # the clock of :attr:`time`
+            if self.book.may_change_at(self, t) or self.cut_book.may_change_at(t):
+                break
             month += 1
         return month - self.month
 

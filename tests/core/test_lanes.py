@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from rsiviz.core import DevelopmentPause, Params, Simulation
 from rsiviz.core.interventions import LinkCut
+from rsiviz.core.model import FROZEN
 
 from .budget import examples
 from .test_cuts import cuts
@@ -81,6 +82,17 @@ def test_quiet_stretches_end_where_a_pause_or_cut_can_start() -> None:
     assert Simulation(p, overrides=ov).quiet_months(p.n_months) == p.n_months
     dated = Simulation(p, pauses=[DevelopmentPause.at(2027.0, months=6)], overrides=ov)
     assert dated.quiet_months(p.n_months) == 12  # lands on the month the pause starts
+    dated.step(12)
+    assert (
+        dated.modes == FROZEN
+    ).all()  # held from here for 6 months: nothing changes until the end
+    assert dated.quiet_months(p.n_months) == 6
+    dated.step(6)
+    assert not (dated.modes == FROZEN).any()  # released
+    defecting = DevelopmentPause.at(2027.0, months=6, defection=True)
+    held = Simulation(p, pauses=[defecting], overrides=ov)
+    held.step(12)
+    assert held.quiet_months(p.n_months) == 1  # any month may bring a defection
     cut = Simulation(p, overrides=ov, cuts=[LinkCut("automation", 2028.5)])
     assert cut.quiet_months(p.n_months) == 30
     condition = DevelopmentPause(trigger="condition", metric="capability", threshold=2.0)
