@@ -116,6 +116,9 @@ def percentiles(values: FloatArray, qs: Sequence[float] = (5, 25, 50, 75, 95)) -
 
     Returns ``(len(qs), T)``; NaN where no member has a finite value.
     """
+    if np.isfinite(values).all():
+        # the same numbers as nanpercentile without NaNs, without its row-by-row loop
+        return np.asarray(np.percentile(values, qs, axis=1), dtype=float)
     clean = np.where(np.isfinite(values), values, np.nan)
     out = np.full((len(qs), values.shape[0]), np.nan)
     ok = np.isfinite(clean).any(axis=1)

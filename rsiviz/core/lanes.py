@@ -122,14 +122,21 @@ class Lanes:
         :meth:`History.record` writes them for every member at once."""
         if not members.any():
             return
-        hist, full = self.sim.history, self.rows[members]
+        hist, pick = self.sim.history, np.flatnonzero(members)
+        full = self.rows[pick]
         # (month, member) as one flat index: much cheaper than indexing two axes
-        at = self.month[members] * self.sim.n_members + full
+        at = self.month[pick] * self.sim.n_members + full
         labs = self.sim.n_labs
         h, s, c, v = self.state
         r = self.r
-        for whole, part in ((hist.h, h), (hist.s, s), (hist.c, c), (hist.a, r.a), (hist.ds, r.ds)):
-            whole.reshape(-1, labs)[at] = part[members]
-        hist.dc.reshape(-1, labs)[at] = r.dc[members]
-        hist.paused.reshape(-1, labs)[at] = self.frozen[full]
-        hist.v.reshape(-1)[at] = v[members]
+        for whole, part in (
+            (hist.h, h),
+            (hist.s, s),
+            (hist.c, c),
+            (hist.a, r.a),
+            (hist.ds, r.ds),
+            (hist.dc, r.dc),
+        ):
+            whole.reshape(-1, labs)[at] = part.take(pick, axis=0)
+        hist.paused.reshape(-1, labs)[at] = self.frozen.take(full, axis=0)
+        hist.v.reshape(-1)[at] = v.take(pick)

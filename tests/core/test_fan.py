@@ -204,3 +204,28 @@ def test_bad_requests_name_what_is_wrong() -> None:
     bad = {"software_returns": Distribution("uniform", 0.01, 1.0)}
     with pytest.raises(ParameterError, match="software_returns"):
         compute_fan(PAUSED, bad, members=2)
+
+
+@settings(max_examples=examples(30), deadline=None)
+@given(
+    st.integers(1, 40),
+    st.integers(1, 60),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([None, np.nan, np.inf, -np.inf]),
+)
+def test_percentiles_equal_numpys_nanpercentile_exactly(
+    months: int, members: int, seed: int, bad: float | None
+) -> None:
+    """All finite values take numpy's vectorised percentile; the same numbers bit for bit."""
+    from rsiviz.core.ensemble import percentiles
+
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal((months, members)) * rng.uniform(0.0, 100.0)
+    if bad is not None:
+        values[rng.random(values.shape) < 0.2] = bad
+    expected = np.full((len(LEVELS), months), np.nan)
+    finite = np.where(np.isfinite(values), values, np.nan)
+    rows = np.isfinite(finite).any(axis=1)
+    if rows.any():
+        expected[:, rows] = np.nanpercentile(finite[rows], LEVELS, axis=1)
+    np.testing.assert_array_equal(percentiles(values, LEVELS), expected)
