@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self._scheduled: tuple = ()
         self._screen_hooked = False
         self._view_actions: dict[str, QAction] = {}  # View > Views, by view key
-        self.plots = Plots(self.theme)
+        self.plots = Plots(self.theme, styled=False)  # styled by self.apply_theme() below
         self.plots.start_hint = "Press Play (Space) to run the model"
         self.plots.reserve_legend = False
         self.transport = Transport(self.theme)

@@ -41,7 +41,9 @@ LOWER_MODES = {"gap": "Gap over oversight", "multiplier": "Progress multiplier"}
 class Plots(pg.GraphicsLayoutWidget):
     """Capability (top) and gap / progress multiplier (bottom) on a linked time axis."""
 
-    def __init__(self, theme: Theme, parent: object = None) -> None:
+    def __init__(self, theme: Theme, parent: object = None, styled: bool = True) -> None:
+        """``styled=False``: the owner applies the theme once it is built (the window does:
+        styling twice cost start-up time)."""
         super().__init__(parent)
         self.theme = theme
         self.unit = "oom"
@@ -87,7 +89,8 @@ class Plots(pg.GraphicsLayoutWidget):
         self.title_colour = "#111111"  # the stage sets its theme's
         for plot in (self.top, self.bottom):  # titles fit the laid-out plots
             plot.getViewBox().sigResized.connect(self.fit_axis_titles)
-        self.apply_theme()
+        if styled:
+            self.apply_theme()
 
     # -- construction -----------------------------------------------------------------
     def _make_top_items(self) -> None:
