@@ -93,7 +93,11 @@ class Jobs(QObject):
         # Every Qt call from Python releases the GIL; with a worker busy in Python, getting it
         # back took up to the 5 ms switch interval per call, so a redraw of a few dozen calls
         # stalled the window for 100-500 ms. 0.5 ms bounds that; a lone thread never pays it.
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+        # Not with PySide6 6.11 (Python 3.11): its test suite crashed twice in paint events
+        # with the faster switching, at random places; 6.12 (Python 3.12, the installers')
+        # passed every run.
+        if sys.version_info >= (3, 12):
+            sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self._serial = 0
         self._running: _Request | None = None
         self._queue: dict[str, _Request] = {}  # key -> newest waiting request

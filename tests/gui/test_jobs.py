@@ -127,4 +127,7 @@ def test_a_busy_worker_keeps_the_gil_at_most_half_a_millisecond(qtbot) -> None:
 
     sys.setswitchinterval(0.005)
     Jobs()
-    assert sys.getswitchinterval() <= SWITCH_INTERVAL_S <= 0.0005
+    if sys.version_info >= (3, 12):
+        assert sys.getswitchinterval() <= SWITCH_INTERVAL_S <= 0.0005
+    else:  # PySide6 6.11 crashed with it (see Jobs.__init__): left as Python sets it
+        assert sys.getswitchinterval() == 0.005
