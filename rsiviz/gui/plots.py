@@ -58,18 +58,13 @@ class Plots(pg.GraphicsLayoutWidget):
         self._ghost_key: tuple | None = None
         self._ghost_vals: tuple[list, list] = ([], [])
         self.setBackground("w")
-        # No context menus (a view box's menu, built by default, cost 10-20 ms of start-up)
+        # The plots make their own view boxes: a view box made here and handed over stayed
+        # owned by Python, and PySide6 6.11 (Python 3.11) crashed painting after it was freed.
         self.top = self.addPlot(
-            row=0,
-            col=0,
-            axisItems={"left": UnitAxis("oom"), "bottom": YearAxis("bottom")},
-            viewBox=pg.ViewBox(enableMenu=False),
+            row=0, col=0, axisItems={"left": UnitAxis("oom"), "bottom": YearAxis("bottom")}
         )
         self.bottom = self.addPlot(
-            row=1,
-            col=0,
-            axisItems={"left": UnitAxis("gap"), "bottom": YearAxis("bottom")},
-            viewBox=pg.ViewBox(enableMenu=False),
+            row=1, col=0, axisItems={"left": UnitAxis("gap"), "bottom": YearAxis("bottom")}
         )
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)
