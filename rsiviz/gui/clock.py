@@ -15,6 +15,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from rsiviz.gui.steady import Steady
+
 from rsiviz.gui.theme import ALERT_TEXT, BACKGROUND, FOREGROUND, OKABE_ITO, Theme
 
 if TYPE_CHECKING:
@@ -199,8 +201,8 @@ class RsiClock(QWidget):
         layout.addWidget(self.face, 1)
         for label in self.readouts.values():
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            if label is not self.title:
-                layout.addWidget(label)
+            if label is not self.title:  # held: a new text does not re-lay out the window
+                layout.addWidget(Steady(label))
         self._status_alert = False
         self.apply_theme()
 

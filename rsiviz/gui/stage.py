@@ -18,6 +18,7 @@ from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.clock import RsiClock
 from rsiviz.gui.controller import Controller
 from rsiviz.gui.plots import Plots
+from rsiviz.gui.steady import Steady
 from rsiviz.gui.stage_style import (
     STAGE_SCALE,
     THEMES,
@@ -85,7 +86,7 @@ class Stage(QWidget):
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.caption, 1)
-        top.addWidget(self.year)
+        top.addWidget(Steady(self.year))  # a new year does not re-lay out the stage
         body = QGridLayout()
         body.addWidget(self.plots, 0, 0)
         body.addWidget(self.clock, 0, 1)

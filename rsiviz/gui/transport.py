@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.controller import SPEED_RANGE
+from rsiviz.gui.steady import Steady
 from rsiviz.gui.theme import OKABE_ITO, Theme
 
 
@@ -69,12 +70,12 @@ class Transport(QWidget):
         for w in (self.play, self.step, self.reset, self.speed_label, self.speed):
             layout.addWidget(w)
         layout.addWidget(self.scrubber, 1)
-        layout.addWidget(self.year)
+        layout.addWidget(Steady(self.year))  # a new text does not re-lay out the window
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addLayout(layout)
-        outer.addWidget(self.status)
+        outer.addWidget(Steady(self.status))
         self.apply_theme()
 
     def _on_scrubber_value_changed(self, value: int) -> None:
