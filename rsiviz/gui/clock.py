@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from rsiviz.gui.steady import Steady
-
 from rsiviz.gui.theme import ALERT_TEXT, BACKGROUND, FOREGROUND, OKABE_ITO, Theme
 
 if TYPE_CHECKING:

@@ -18,7 +18,6 @@ from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.clock import RsiClock
 from rsiviz.gui.controller import Controller
 from rsiviz.gui.plots import Plots
-from rsiviz.gui.steady import Steady
 from rsiviz.gui.stage_style import (
     STAGE_SCALE,
     THEMES,
@@ -26,6 +25,7 @@ from rsiviz.gui.stage_style import (
     fit_axis_titles,
     fix_year_axis,
 )
+from rsiviz.gui.steady import Steady
 from rsiviz.gui.story_player import StoryPlayer
 from rsiviz.gui.theme import Theme
 
