@@ -178,6 +178,8 @@ def _set_visible(items: BandItems, on: bool) -> None:
 
 
 def _set(curve: pg.PlotCurveItem, x: np.ndarray, y: np.ndarray, max_points: int) -> list[float]:
-    xs, ys = decimate(x, np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0), max_points)
+    if not np.isfinite(y).all():  # (checked first: nan_to_num costs more than the check)
+        y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
+    xs, ys = decimate(x, y, max_points)
     curve.setData(xs, ys, skipFiniteCheck=True)
     return [float(ys.min()), float(ys.max())] if len(ys) else []

@@ -99,6 +99,8 @@ class Plots(pg.GraphicsLayoutWidget):
         self.overhang = pg.FillBetweenItem(self.frontier, self.potential, brush=OVERHANG_FILL)
         self.overhang.setZValue(-10)
         top.addItem(self.overhang)
+        for curve in (self.frontier, self.potential):  # redraw updates it once, not twice
+            curve.sigPlotChanged.disconnect(self.overhang.curveChanged)
         self.oversight = make_curve(top)
         self.labs = [make_curve(top) for _ in range(MAX_LABS)]
         self.top_spans = SpanMarks(top, label_ends=True)
@@ -312,6 +314,7 @@ class Plots(pg.GraphicsLayoutWidget):
         if self.unit != "multiplier":
             top_vals += self._set(self.potential, h.years[:rows], series["potential"], max_points)
             top_vals += self._set(self.oversight, h.years[:rows], series["oversight"], max_points)
+            self.overhang.updatePath()
         top_vals += self._others(h, snap, rows, max_points)
         self._fit_y("top", self.top, top_vals)
         self._show_hint(snap)

@@ -1,0 +1,103 @@
+"""What keeps a live frame cheap: readouts that do not re-lay out the window, curves drawn
+in draft while playing, the overhang's fill built once per frame."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+from rsiviz.gui.steady import Steady
+
+
+class _LayoutRequests(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def _held_label(qtbot) -> tuple[QWidget, QLabel, _LayoutRequests]:  # type: ignore[no-untyped-def]
+    top = QWidget()
+    qtbot.addWidget(top)
+    label = QLabel("2026.0")
+    layout = QVBoxLayout(top)
+    layout.addWidget(QLabel("neighbour"))
+    layout.addWidget(Steady(label))
+    top.show()
+    qtbot.waitExposed(top)
+    QApplication.processEvents()
+    counter = _LayoutRequests()
+    top.installEventFilter(counter)
+    return top, label, counter
+
+
+def test_a_new_text_of_the_same_size_does_not_re_lay_out_the_window(qtbot) -> None:
+    top, label, counter = _held_label(qtbot)
+    for year in ("2026.1", "2026.2", "2027.5", "2030.9"):
+        label.setText(year)
+        QApplication.processEvents()
+    assert counter.count == 0
+    # the same texts in a bare label re-lay out its window every time
+    bare = QLabel("2026.0")
+    top.layout().addWidget(bare)
+    QApplication.processEvents()
+    counter.count = 0
+    for year in ("2026.1", "2026.2"):
+        bare.setText(year)
+        QApplication.processEvents()
+    assert counter.count >= 2
+
+
+def test_a_text_that_needs_more_room_gets_it(qtbot) -> None:
+    top, label, counter = _held_label(qtbot)
+    label.setText("a much longer readout than the year was\nand on two lines")
+    for _ in range(3):  # the holder's LayoutRequest, then its layout's
+        QApplication.processEvents()
+    assert counter.count >= 1  # passed on: the layout gives it room
+    needed = label.fontMetrics().boundingRect(label.text().split("\n")[0]).width()
+    assert label.width() >= needed
+    assert label.height() >= 2 * label.fontMetrics().lineSpacing()
+
+
+def test_hiding_the_label_hides_its_holder(qtbot) -> None:
+    _top, label, _counter = _held_label(qtbot)
+    holder = label.parentWidget()
+    label.hide()
+    assert holder.isHidden()
+    label.show()
+    assert not holder.isHidden()
+
+
+def _curves(window) -> list[pg.PlotCurveItem]:  # type: ignore[no-untyped-def]
+    return [i for i in window.plots.scene().items() if isinstance(i, pg.PlotCurveItem)]
+
+
+def test_curves_are_drafts_while_playing_and_antialiased_when_stopped(window) -> None:
+    ctl = window.controller
+    antialiased = {c for c in _curves(window) if c.opts["antialias"]}
+    assert window.plots.frontier in antialiased and window.plots.oversight in antialiased
+    ctl.play()
+    QApplication.processEvents()
+    assert not any(c.opts["antialias"] for c in _curves(window))
+    ctl.stop()
+    QApplication.processEvents()
+    assert {c for c in _curves(window) if c.opts["antialias"]} == antialiased
+
+
+def test_the_overhang_fill_follows_both_curves(window) -> None:
+    ctl, plots = window.controller, window.plots
+    ctl.run_until(ctl.sim.time + 2.0)
+    ctl.start_development_pause(months=12)
+    ctl.advance(6)  # potential runs ahead of capability: the overhang is shaded
+    fill = plots.overhang.path().boundingRect()
+    front = plots.frontier.getPath().boundingRect()
+    pot = plots.potential.getPath().boundingRect()
+    assert fill.right() >= min(front.right(), pot.right()) - 1e-9
+    assert fill.height() > 0
+    assert abs(fill.top() - min(front.top(), pot.top())) < 1e-9
+    assert abs(fill.bottom() - max(front.bottom(), pot.bottom())) < 1e-9
