@@ -53,7 +53,7 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
     # The live scenario after an edit is finished (not while a slider is dragged): views
     # that recompute something slow (fans, sweeps, sensitivity) listen to this.
     settled = Signal(object)  # Scenario
-    message = Signal(str, str)  # level ("info" | "error"), plain text
+    message = Signal(str, str)  # level ("info" | "error" | "progress": "" ends it), text
     undo_changed = Signal()  # can_undo / can_redo may have changed
 
     def __init__(self, scenario: Scenario | None = None, parent: QObject | None = None) -> None:
@@ -296,9 +296,12 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
             self.runner.cancel("rerun")
             self._finish_rerun(rerun)
             return
-        self.message.emit("info", "Re-running the model with the new values...")
+        self.message.emit("progress", "Re-running the model with the new values...")
         self.runner.submit(
-            "rerun", lambda p: rerun.finish(p.report), self._finish_rerun, self._on_rerun_failed
+            "rerun",
+            lambda p: rerun.finish(p.report),
+            lambda done: self._finish_rerun(done, draw_later=True),
+            self._on_rerun_failed,
         )
 
     @property
@@ -306,7 +309,10 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
         """A re-run is still computing in the background."""
         return self.runner.busy("rerun")
 
-    def _finish_rerun(self, rerun: Rerun) -> None:
+    def _finish_rerun(self, rerun: Rerun, draw_later: bool = False) -> None:
+        """Show the finished re-run; ``draw_later`` (a background re-run's result): its
+        frame is drawn at the next event-loop turn, so taking the result, drawing it and
+        painting it are three turns, not one long stall."""
         live = self.view_state.runs["live"]
         previous = rerun.previous.history
         self.view_state.set_run(
@@ -317,7 +323,11 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
         self._show_live()
         self.view_month = self.sim.month
         self._carry = 0.0
-        self.emit_snapshot()
+        if draw_later:
+            self.message.emit("progress", "")  # done: the note goes
+            self._frame_timer.start()
+        else:
+            self.emit_snapshot()
 
     def _on_rerun_failed(self, message: str) -> None:
         self.message.emit("error", f"The model could not be re-run: {message}")

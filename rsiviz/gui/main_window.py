@@ -39,7 +39,7 @@ from rsiviz.core.story import (
 from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.actions import Actions
 from rsiviz.gui.autosave import Autosave
-from rsiviz.gui.banner import Banner
+from rsiviz.gui.banner import INFO_SECONDS, Banner
 from rsiviz.gui.clock import RsiClock
 from rsiviz.gui.controller import Controller
 from rsiviz.gui.crash import ExceptionHook
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
     def _wire_controller(self) -> None:
         c = self.controller
         self.view_state.events.frame.connect(self._on_view_state_frame)
-        c.message.connect(self.banner.show_message)
+        c.message.connect(self._on_controller_message)
         c.scenario_changed.connect(self._on_controller_scenario_changed)
         c.params_changed.connect(self.params.set_params)
         c.speed_changed.connect(self.transport.show_speed)
@@ -322,6 +322,16 @@ class MainWindow(QMainWindow):
         if pauses != self._scheduled:
             self._scheduled = pauses
             self.pause_panel.set_scheduled(pauses)
+
+    def _on_controller_message(self, level: str, text: str) -> None:
+        # Progress notes go to the status bar: the banner's strip, shown and hidden again,
+        # moved the chart twice for every slow re-run (and its layout cost a stall).
+        if level == "progress" and text:
+            self.statusBar().showMessage(text, 1000 * INFO_SECONDS)
+        elif level == "progress":
+            self.statusBar().clearMessage()
+        else:
+            self.banner.show_message(level, text)
 
     def _on_controller_scenario_changed(self, scenario: object) -> None:
         sc = self.controller.scenario

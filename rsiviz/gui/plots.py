@@ -213,7 +213,6 @@ class Plots(pg.GraphicsLayoutWidget):
         )
 
     def _rebuild_legend(self) -> None:
-        self.legend.clear()
         self.legend.setLabelTextSize(f"{self.theme.point_size(0.9):.0f}pt")
         self.legend.setLabelTextColor("#111111")
         self.legend.setBrush(pg.mkBrush(255, 255, 255))
@@ -238,8 +237,7 @@ class Plots(pg.GraphicsLayoutWidget):
             for band in self._bands(snap):
                 if band.quantity == "capability" and self.unit != "multiplier":
                     items.append((self.band_overlays.median_item(self.top, band), band.label))
-        for item, name in items:
-            self.legend.addItem(item, name)
+        self.legend.set_entries(items)
 
     def set_unit(self, unit: str) -> None:
         self.unit = unit
@@ -274,6 +272,11 @@ class Plots(pg.GraphicsLayoutWidget):
         self.redraw()
         if labs_changed:  # after redraw: the legend lists the run overlays redraw just set
             self._rebuild_legend()
+            # Lay out the plots for the new legend now: left to posted layout requests, a
+            # legend that gained a row re-laid them out over several passes, each painting
+            # the whole chart again (three paints in one event-loop turn).
+            self.top.layout.activate()
+            self.ci.layout.activate()
 
     def set_draft(self, on: bool) -> None:
         """Curves without antialiasing while the run plays, with it once it stops.

@@ -63,3 +63,60 @@ def test_ordinary_edits_still_rerun_at_once(controller, monkeypatch) -> None:
     controller.set_param("software_returns", 1.5)
     controller.flush()
     assert not controller.rerunning and controller.sim.done
+
+
+class _FakeClock:
+    """perf_counter for rerun.py: every month stepped costs ``month_s`` seconds."""
+
+    def __init__(self, month_s: float) -> None:
+        self.now, self.month_s = 0.0, month_s
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _timed_rerun(monkeypatch, month_s: float):  # type: ignore[no-untyped-def]
+    import rsiviz.gui.rerun as rerun
+    from rsiviz.core.simulation import Simulation
+
+    clock = _FakeClock(month_s)
+    monkeypatch.setattr(rerun.time, "perf_counter", clock)
+    live, previous = Simulation(), Simulation()
+    for sim in (live, previous):
+        step = sim.step
+
+        def timed(months: int, step=step) -> None:  # type: ignore[no-untyped-def]
+            clock.now += clock.month_s * months
+            step(months)
+
+        monkeypatch.setattr(sim, "step", timed)
+    return rerun.Rerun(live, None, previous), clock
+
+
+def test_a_rerun_that_cannot_finish_in_budget_stops_early(monkeypatch) -> None:
+    import rsiviz.gui.rerun as rerun
+
+    # 2 ms a month: 2 x 144 months would take 0.58 s, far over the 40 ms budget
+    job, clock = _timed_rerun(monkeypatch, 0.002)
+    assert not job.advance()
+    assert clock.now <= rerun.PROBE_S + 0.002 + 1e-12  # not the whole budget
+    assert not job.done
+
+
+def test_a_rerun_that_fits_its_budget_finishes_on_the_gui_thread(monkeypatch) -> None:
+    import rsiviz.gui.rerun as rerun
+
+    # 0.1 ms a month: both runs take 29 ms, inside the 40 ms budget
+    job, clock = _timed_rerun(monkeypatch, 0.0001)
+    assert job.advance()
+    assert job.done and clock.now <= rerun.BUDGET_S
+
+
+def test_progress_notes_go_to_the_status_bar_not_the_banner(window) -> None:
+    window.controller.message.emit("progress", "Re-running the model with the new values...")
+    assert window.statusBar().currentMessage().startswith("Re-running")
+    assert window.banner.isHidden()  # the chart does not move for a progress note
+    window.controller.message.emit("progress", "")
+    assert window.statusBar().currentMessage() == ""
+    window.controller.message.emit("info", "Saved")
+    assert not window.banner.isHidden()

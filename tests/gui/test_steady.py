@@ -101,3 +101,21 @@ def test_the_overhang_fill_follows_both_curves(window) -> None:
     assert fill.height() > 0
     assert abs(fill.top() - min(front.top(), pot.top())) < 1e-9
     assert abs(fill.bottom() - max(front.bottom(), pot.bottom())) < 1e-9
+
+
+def test_the_legend_takes_new_entries_in_one_layout(window, monkeypatch) -> None:
+    from rsiviz.gui.legend import RowLegend
+
+    legend, plots = window.plots.legend, window.plots
+    grids = []
+    original = RowLegend._regrid
+    monkeypatch.setattr(RowLegend, "_regrid", lambda self: (grids.append(1), original(self)))
+    entries = [
+        (plots.frontier, "Capability"),
+        (plots.oversight, "Oversight"),
+        (plots.ghost_cap, "Previous run"),
+    ]
+    legend.set_entries(entries)
+    assert len(grids) == 1
+    assert [label.text for _, label in legend.items] == ["Capability", "Oversight", "Previous run"]
+    assert [sample.item for sample, _ in legend.items] == [c for c, _ in entries]
