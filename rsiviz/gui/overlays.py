@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor
 
 from rsiviz.core.history import History
 from rsiviz.core.viewstate import Band, Run
+from rsiviz.gui.live_curve import LiveCurve
 from rsiviz.gui.plot_items import make_curve
 from rsiviz.gui.theme import OKABE_ITO, Theme
 from rsiviz.gui.units import decimate
@@ -181,5 +182,9 @@ def _set(curve: pg.PlotCurveItem, x: np.ndarray, y: np.ndarray, max_points: int)
     if not np.isfinite(y).all():  # (checked first: nan_to_num costs more than the check)
         y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
     xs, ys = decimate(x, y, max_points)
-    curve.setData(xs, ys, skipFiniteCheck=True)
-    return [float(ys.min()), float(ys.max())] if len(ys) else []
+    bounds = [float(ys.min()), float(ys.max())] if len(ys) else []
+    if isinstance(curve, LiveCurve) and bounds:
+        curve.set_xy(xs, ys, (bounds[0], bounds[1]))
+    else:
+        curve.setData(xs, ys, skipFiniteCheck=True)
+    return bounds

@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFontMetricsF
 
+from rsiviz.gui.live_curve import LiveCurve
 from rsiviz.gui.theme import ALERT_TEXT, BACKGROUND, PAUSE_FILL, Theme
 from rsiviz.gui.units import tick_label, tick_values
 
@@ -54,8 +55,8 @@ class YearAxis(pg.AxisItem):
         return [f"{v:.0f}" for v in values]
 
 
-def make_curve(plot: pg.PlotItem, **kw: object) -> pg.PlotCurveItem:
-    item = pg.PlotCurveItem(antialias=True, skipFiniteCheck=True, **kw)
+def make_curve(plot: pg.PlotItem, **kw: object) -> LiveCurve:
+    item = LiveCurve(antialias=True, skipFiniteCheck=True, **kw)
     plot.addItem(item)
     return item
 
