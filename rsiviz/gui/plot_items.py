@@ -198,7 +198,7 @@ class GridLines:
         self.axis = plot.getAxis(axis_name)
         self.angle = 90 if axis_name == "bottom" else 0
         self.values: list[float] = []  # where the lines are now (the axis's ticks)
-        self.curve = pg.PlotCurveItem(connect="pairs", antialias=False, skipFiniteCheck=True)
+        self.curve = LiveCurve(connect="pairs", antialias=False, skipFiniteCheck=True)
         self.curve.setZValue(-15)
         plot.addItem(self.curve, ignoreBounds=True)
 
