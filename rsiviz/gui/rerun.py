@@ -46,12 +46,20 @@ class Rerun:
         True once every run ended."""
         start = time.perf_counter()
         budget = BUDGET_S if budget_s is None else budget_s
-        total, done = max(1, self._months_left()), 0
+        total, done, first = max(1, self._months_left()), 0, start
         for sim in self.sims:
             while not sim.done:
-                spent = time.perf_counter() - start
-                if spent > budget or (spent > PROBE_S and spent * total / done > budget):
-                    return False  # will not finish in time: the worker takes it from here
+                now = time.perf_counter()
+                spent = now - start
+                if spent > budget:
+                    return False
+                # at the pace since the first month (not counting a wait before it), it
+                # will not finish in time: the worker takes it from here
+                pace = (now - first) / done if done else 0.0
+                if spent > PROBE_S and spent + pace * (total - done) > budget:
+                    return False
+                if not done:
+                    first = now
                 sim.step(1)  # a month at a time: six months of a slow corner took 30 ms
                 done += 1
         return True

@@ -120,3 +120,20 @@ def test_progress_notes_go_to_the_status_bar_not_the_banner(window) -> None:
     assert window.statusBar().currentMessage() == ""
     window.controller.message.emit("info", "Saved")
     assert not window.banner.isHidden()
+
+
+def test_a_rerun_slowed_before_its_first_month_still_steps(monkeypatch) -> None:
+    import rsiviz.gui.rerun as rerun
+
+    # The thread lost the CPU for 10 ms before its first month (the monkey test found a
+    # division by zero here). The pace counts from the first month on: 10 ms + 288 months
+    # at 0.1 ms fit the 40 ms budget, so it finishes here.
+    job, clock = _timed_rerun(monkeypatch, 0.0001)
+    reads = []
+
+    def late() -> float:
+        reads.append(1)
+        return clock.now + (0.010 if len(reads) > 1 else 0.0)
+
+    monkeypatch.setattr(rerun.time, "perf_counter", late)
+    assert job.advance()
