@@ -150,17 +150,17 @@ class FanPlots(pg.GraphicsLayoutWidget):
         """Draw every band of a prepared fan; a variant it lacks is cleared."""
         self.drawing, self.fan = drawing, drawing.fan
         years = drawing.fan.years
-        for (plot_name, variant), items in self.items.items():
-            q = "capability" if plot_name == "top" else self.lower
-            items.set_shape(years, drawing.shapes.get((variant, q)))
         self.top.setXRange(float(years[0]), float(years[-1]), padding=0.01)
         for plot, q in ((self.top, "capability"), (self.bottom, self.lower)):
             lo, hi = drawing.y_ranges[q]
             plot.setYRange(lo, hi + 1e-6, padding=0.05)
-        for plot in (self.top, self.bottom):
             # Now, not in the next paint: pyqtgraph applies a new range while painting,
             # which moved every item and painted the whole fan a second time (~10 ms).
+            # And before the bands: moving a curve drops the data bounds it was given.
             plot.getViewBox().updateMatrix()
+        for (plot_name, variant), items in self.items.items():
+            q = "capability" if plot_name == "top" else self.lower
+            items.set_shape(years, drawing.shapes.get((variant, q)))
 
     def show_live(self, frame: Any) -> None:
         """The live run up to the month on screen (``frame`` is a view-state Snapshot).
