@@ -50,7 +50,8 @@ class Rerun:
         for sim in self.sims:
             while not sim.done:
                 spent = time.perf_counter() - start
-                if spent > budget or (spent > PROBE_S and spent * total / done > budget):
+                # (no month done yet after PROBE_S: the GUI thread was held up; count one)
+                if spent > budget or (spent > PROBE_S and spent * total / max(1, done) > budget):
                     return False  # will not finish in time: the worker takes it from here
                 sim.step(1)  # a month at a time: six months of a slow corner took 30 ms
                 done += 1

@@ -103,6 +103,19 @@ def test_a_rerun_that_cannot_finish_in_budget_stops_early(monkeypatch) -> None:
     assert not job.done
 
 
+def test_a_rerun_held_up_before_its_first_month_moves_off_without_an_error(monkeypatch) -> None:
+    # PROBE_S passed before the first month was stepped (a loaded machine): the pace
+    # estimate divided by zero months done (a ZeroDivisionError in the monkey test).
+    import rsiviz.gui.rerun as rerun
+    from rsiviz.core.simulation import Simulation
+
+    times = iter([0.0])  # the start; every later reading: 10 ms on
+    monkeypatch.setattr(rerun.time, "perf_counter", lambda: next(times, 0.01))
+    job = rerun.Rerun(Simulation(), None, Simulation())
+    assert not job.advance()  # 10 ms and no month done: too slow for the GUI thread
+    assert not job.done
+
+
 def test_a_rerun_that_fits_its_budget_finishes_on_the_gui_thread(monkeypatch) -> None:
     import rsiviz.gui.rerun as rerun
 
