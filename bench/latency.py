@@ -24,6 +24,7 @@ class LatencyProbe:
         from PySide6.QtCore import QTimer
 
         self.late: list[float] = []
+        self.at: list[float] = []  # perf_counter() of each tick
         self._last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
@@ -34,8 +35,15 @@ class LatencyProbe:
         """The largest lateness since :meth:`start` (ms; 0 before any tick)."""
         return max(self.late, default=0.0)
 
+    def worst_between(self, start: float, end: float) -> float:
+        """The largest lateness (ms) of the ticks that fired between two perf_counter()s."""
+        return max(
+            (x for x, t in zip(self.late, self.at, strict=True) if start <= t < end), default=0.0
+        )
+
     def start(self) -> None:
         self.late.clear()
+        self.at.clear()
         self._last = time.perf_counter()
         self.timer.start()
 
@@ -45,6 +53,7 @@ class LatencyProbe:
     def _on_timer_timeout(self) -> None:
         now = time.perf_counter()
         self.late.append(max(0.0, (now - self._last) * 1000.0 - TICK_MS))
+        self.at.append(now)
         self._last = now
 
 

@@ -30,10 +30,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress signals a second reach the GUI thread
 SWITCH_INTERVAL_S = 0.0005  # how long a busy worker may keep the GIL from the GUI thread
+# A job starts computing once the GUI thread has served this many event-loop turns after
+# it was started (or after GATE_MAX_S): the turns that redraw what asked for the job (an
+# edit's new run, a finished re-run's frame) then run without a worker holding the GIL.
+GATE_TURNS = 3
+GATE_MAX_S = 0.1
 
 
 class Cancelled(Exception):  # noqa: N818 (the name says what happened to the job)
@@ -76,6 +81,7 @@ class _Request:
     serial: int
     progress: Progress | None = None
     thread: threading.Thread | None = None
+    gate: threading.Event = field(default_factory=threading.Event)
     outcome: list[Any] = field(default_factory=list)
 
 
@@ -195,9 +201,18 @@ class Jobs(QObject):
         self._running = req
         self.started.emit(key)
         req.thread.start()
+        self._open_gate_later(req.gate, GATE_TURNS)
+
+    def _open_gate_later(self, gate: threading.Event, turns: int) -> None:
+        """Open ``gate`` after ``turns`` event-loop turns (one zero-time timer each)."""
+        if turns <= 0:
+            gate.set()
+        else:
+            QTimer.singleShot(0, self, lambda: self._open_gate_later(gate, turns - 1))
 
     def _work(self, req: _Request) -> None:
         assert req.progress is not None
+        req.gate.wait(GATE_MAX_S)
         try:
             req.outcome = ["done", req.fn(req.progress)]
         except Cancelled:

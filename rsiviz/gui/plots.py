@@ -264,6 +264,9 @@ class Plots(pg.GraphicsLayoutWidget):
             runs = tuple(r for r in snap.runs if r.role != "counterfactual")
             snap = dataclasses.replace(snap, runs=runs)  # hidden (stories)
         old = self.snapshot
+        if old is not None and not self.show_bands and _same_but_bands(old, snap):
+            self.snapshot = snap  # only the (hidden) bands changed: nothing to redraw
+            return
         labs_changed = old is None or _legend_key(old) != _legend_key(snap)
         if old is None or old.history is not snap.history:
             self._y_ranges.clear()  # a new run: fit its own range
@@ -465,6 +468,25 @@ class Plots(pg.GraphicsLayoutWidget):
 def _extra_runs(snap: Snapshot) -> list[Run]:
     """Kept runs and cut-link runs: any number, drawn from the overlay pool."""
     return [r for r in snap.runs if r.role in ("saved", "cut")]
+
+
+def _same_but_bands(old: Snapshot, new: Snapshot) -> bool:
+    """``new`` shows what ``old`` showed, bands aside: the same objects (history, runs,
+    parameters) and equal plain values. The fan publishes its bands as a re-sent frame;
+    with the bands hidden here, redrawing it repainted both plots for nothing."""
+    return all(
+        f.name == "bands" or _same(getattr(old, f.name), getattr(new, f.name))
+        for f in dataclasses.fields(Snapshot)
+    )
+
+
+def _same(a: object, b: object) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    plain = (bool, int, float, str)
+    return isinstance(a, plain) and isinstance(b, plain) and a == b
 
 
 def _legend_key(snap: Snapshot) -> tuple:

@@ -131,3 +131,25 @@ def test_a_busy_worker_keeps_the_gil_at_most_half_a_millisecond(qtbot) -> None:
         assert sys.getswitchinterval() <= SWITCH_INTERVAL_S <= 0.0005
     else:  # PySide6 6.11 crashed with it (see Jobs.__init__): left as Python sets it
         assert sys.getswitchinterval() == 0.005
+
+
+def test_a_job_computes_once_the_gui_thread_has_served_its_next_turns(
+    jobs, qtbot, monkeypatch
+) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from rsiviz.gui import jobs as module
+
+    began = threading.Event()
+    monkeypatch.setattr(module, "GATE_MAX_S", 5.0)  # so that only the turns can open it
+    jobs.submit("fan", lambda progress: began.set(), lambda result: None)
+    assert not began.wait(0.1)  # the GUI thread is busy (here: not serving its loop)
+    for _ in range(module.GATE_TURNS):
+        QCoreApplication.processEvents()
+    assert began.wait(2.0)
+    assert jobs.wait_idle(10)
+    monkeypatch.setattr(module, "GATE_MAX_S", 0.05)
+    began.clear()
+    jobs.submit("fan", lambda progress: began.set(), lambda result: None)
+    assert began.wait(2.0)  # a GUI thread that never turns: the limit opens it
+    assert jobs.wait_idle(10)

@@ -25,6 +25,7 @@ from rsiviz.core.fan import VARIANT_LABELS, WITH_PAUSE, WITHOUT_PAUSE, Fan, Prob
 from rsiviz.core.params import SPEC_BY_NAME, ParameterError
 from rsiviz.core.sensitivity import tornado_params
 from rsiviz.gui.params_panel import pretty_name
+from rsiviz.gui.views.fan_draw import Readings, readings
 
 COLUMNS = ("", "Parameter", "Kind", "Low", "High", "Source")
 
@@ -196,16 +197,11 @@ class Readouts(QWidget):
         if self.fan is not None:
             self.show_fan(self.fan)
 
-    def probabilities(self, fan: Fan, variant: str) -> dict[str, Probability]:
-        return {
-            "capability": fan.p_capability_reaches(self.level.value(), self.year.value(), variant),
-            "catch_up": fan.p_oversight_catches_up(variant),
-            "m5": fan.p_multiplier_reaches(5.0, variant),
-            "m25": fan.p_multiplier_reaches(25.0, variant),
-        }
-
-    def show_fan(self, fan: Fan) -> None:
-        """Fill every label from ``fan`` (cheap: counts over (T, N) arrays)."""
+    def show_fan(
+        self, fan: Fan, found: Readings | None = None, at: tuple[float, float] | None = None
+    ) -> None:
+        """Fill every label from ``fan``; ``found``: its probabilities at (X, Y) = ``at``,
+        counted on the worker thread (used when X and Y are still those)."""
         self.fan = fan
         first, last = float(fan.years[0]), float(fan.years[-1])
         if (self.year.minimum(), self.year.maximum()) != (round(first), round(last)):
@@ -218,8 +214,11 @@ class Readouts(QWidget):
             f"Share of the {fan.members:,} runs (seed {fan.seed}); \u00b1 one standard error. "
             "Hover a value for its count."
         )
+        shown = (self.level.value(), self.year.value())
+        if found is None or at != shown:
+            found = readings(fan, *shown)  # counts over (T, N) arrays: a few ms
         for variant in (WITH_PAUSE, WITHOUT_PAUSE):
-            probs = self.probabilities(fan, variant) if variant in fan.series else {}
+            probs: dict[str, Probability] = found.get(variant, {})
             for (name, var), label in self.labels.items():
                 if var != variant:
                     continue

@@ -23,7 +23,7 @@ from rsiviz.core.scenario import Scenario
 from rsiviz.core.sensitivity import DEFAULT_LEVELS, Tornado, TornadoBar, compute_tornado
 from rsiviz.gui.params_panel import pretty_name
 from rsiviz.gui.theme import OKABE_ITO, Theme
-from rsiviz.gui.views.fan import style_axes
+from rsiviz.gui.views.fan_plots import style_axes
 from rsiviz.gui.views.recompute import Recompute, Work
 
 OUTCOMES: dict[str, str] = {
