@@ -162,8 +162,11 @@ class LinkCut:
             object.__setattr__(self, "start", _finite("start", self.start, 2000.0, 2200.0))
 
     def check_within(self, start_year: float, years: float) -> None:
-        """Raise ParameterError unless the cut starts inside a run of these dates."""
-        end = start_year + years
+        """Raise ParameterError unless the cut starts inside a run of these dates.
+
+        The run ends at its last month boundary (``years`` rounded to whole months, as the
+        simulation steps): a cut dated after it would never take hold."""
+        end = start_year + round(years * 12) / 12
         if self.start is not None and not start_year - 1e-6 <= self.start <= end + 1e-6:
             raise ParameterError(
                 f"start = {self.start:g} is outside the run ({start_year:g} to {end:g})"

@@ -109,7 +109,7 @@ def _cuts(data: dict[str, Any], params: Params, source: str) -> tuple[LinkCut, .
 
 def late_pause(params: Params, pauses: Sequence[DevelopmentPause]) -> int | None:
     """Index of the first dated development pause that starts once the run has ended."""
-    end = params.start_year + params.years
+    end = params.start_year + params.n_months / 12  # the last month boundary
     for i, pause in enumerate(pauses):
         if pause.trigger == "date" and pause.start >= end - 1e-9:
             return i
@@ -117,7 +117,7 @@ def late_pause(params: Params, pauses: Sequence[DevelopmentPause]) -> int | None
 
 
 def after_end(params: Params, pause: DevelopmentPause) -> str:
-    end = params.start_year + params.years
+    end = params.start_year + params.n_months / 12
     return (
         f"start = {pause.start:g}: the development pause would start only once the run has ended "
         f"(the run is {params.start_year:g} to {end:g})"

@@ -43,7 +43,8 @@ def cuts(draw: st.DrawFn, p: Params) -> list[LinkCut]:
     names = draw(st.lists(st.sampled_from(sorted(LINKS)), unique=True, max_size=len(LINKS)))
     out = []
     for name in names:
-        start = draw(st.one_of(st.none(), st.floats(0.0, p.years)))
+        # up to the run's last month boundary (years rounded to whole months)
+        start = draw(st.one_of(st.none(), st.floats(0.0, p.n_months / 12)))
         out.append(LinkCut(name, None if start is None else p.start_year + start))
     return out
 
@@ -196,6 +197,17 @@ def test_scenario_files_round_trip_cuts(tmp_path: Path) -> None:
     path.write_text(scenario_to_text(sc), encoding="utf-8")
     run = load_scenario(path).simulation().run()
     np.testing.assert_array_equal(run.c, sc.simulation().run().c)
+
+
+def test_a_cut_after_the_last_month_is_refused() -> None:
+    # 1.875 years is 22.5 months: the run steps 22, so it ends at 2021.8333; a cut dated
+    # 2021.875 would never take hold (hypothesis found one that was silently inactive)
+    p = Params(start_year=2020.0, years=1.875)
+    with pytest.raises(ParameterError, match="outside the run"):
+        Simulation(p, cuts=[LinkCut("compute", 2021.875)])
+    sim = Simulation(p, cuts=[LinkCut("compute", 2020.0 + 22 / 12)])
+    sim.run()
+    assert sim.cut_book.active() == ("compute",)
 
 
 @pytest.mark.parametrize(
