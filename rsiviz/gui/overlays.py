@@ -178,13 +178,14 @@ def _set_visible(items: BandItems, on: bool) -> None:
         item.setVisible(on)
 
 
-def _set(curve: pg.PlotCurveItem, x: np.ndarray, y: np.ndarray, max_points: int) -> list[float]:
+def _set(curve: LiveCurve, x: np.ndarray, y: np.ndarray, max_points: int) -> list[float]:
+    """Show ``y`` over ``x`` on ``curve`` (a :func:`make_curve`); returns y's min and max."""
     if not np.isfinite(y).all():  # (checked first: nan_to_num costs more than the check)
         y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
     xs, ys = decimate(x, y, max_points)
-    bounds = [float(ys.min()), float(ys.max())] if len(ys) else []
-    if isinstance(curve, LiveCurve) and bounds:
-        curve.set_xy(xs, ys, (bounds[0], bounds[1]))
-    else:
+    if not len(ys):
         curve.setData(xs, ys, skipFiniteCheck=True)
-    return bounds
+        return []
+    bounds = (float(ys.min()), float(ys.max()))
+    curve.set_xy(xs, ys, bounds)
+    return list(bounds)
