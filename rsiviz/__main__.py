@@ -6,10 +6,13 @@ import sys
 from collections.abc import Sequence
 
 from rsiviz.cli import SUBCOMMANDS
+from rsiviz.core.offload import CHILD_FLAG, serve
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == [CHILD_FLAG]:  # the window's worker process (rsiviz.core.offload): no Qt
+        return serve()
     if args and args[0] == "export":  # rendering needs Qt: the GUI package, imported lazily
         from rsiviz.gui.export_cli import main as export_main
 

@@ -204,14 +204,92 @@ def compute_fan(
         variant: {q: np.concatenate([p[variant][q] for p in parts], axis=1) for q in QUANTITIES}
         for variant in parts[0]
     }
-    bands = {
-        variant: {
-            q: dict(zip(LEVELS, percentiles(arr, LEVELS), strict=True)) for q, arr in qs.items()
-        }
-        for variant, qs in series.items()
-    }
+    return assemble_fan(
+        scenario,
+        dists,
+        members,
+        seed,
+        [FanPart(variant, qs, _bands(qs)) for variant, qs in series.items()],
+    )
+
+
+@dataclass(frozen=True)
+class FanPart:
+    """One variant of a fan: its member series and bands (see :class:`Fan`)."""
+
+    variant: str
+    series: dict[str, FloatArray]
+    bands: dict[str, dict[float, FloatArray]]
+
+
+def fan_variants(scenario: Scenario) -> tuple[str, ...]:
+    """The variants a fan of ``scenario`` has, in :attr:`Fan.variants` order."""
+    return (WITH_PAUSE, WITHOUT_PAUSE) if scenario.pauses else (WITHOUT_PAUSE,)
+
+
+def compute_fan_part(
+    scenario: Scenario,
+    dists: Mapping[str, Distribution] | None,
+    members: int,
+    seed: int | None,
+    variant: str,
+    progress: Progress | None = None,
+) -> FanPart:
+    """One variant of :func:`compute_fan`, on its own (two processes can share a fan).
+
+    The variant with the development pauses runs the months before any can start itself,
+    as :func:`compute_fan` does once for both, so :func:`assemble_fan` of the parts equals
+    :func:`compute_fan` exactly.
+    """
+    dists = DEFAULT_DISTRIBUTIONS if dists is None else dists
+    if not 1 <= members <= MAX_MEMBERS:
+        raise ParameterError(f"members = {members} is out of range (allowed: 1 to {MAX_MEMBERS})")
+    if variant not in fan_variants(scenario):
+        raise ParameterError(f"this scenario's fan has no variant {variant!r}")
+    check_fan_dists(dists)
+    overrides = sample_overrides(dists, members, scenario.seed if seed is None else seed)
+    kwargs = {"overrides": overrides or None, "members": members, "float_path": members == 1}
+    split = fork_month(scenario) if variant == WITH_PAUSE else 0
+    sim = (
+        scenario
+        if variant == WITH_PAUSE and split == 0
+        else dataclasses.replace(scenario, pauses=())
+    )
+    run = sim.simulation(**kwargs)
+    counter = _Counter(progress, run.n_months)
+    if split:
+        counter.run(run, split)
+        for pause in scenario.pauses:
+            run.schedule(pause)
+    counter.run(run, run.n_months - run.month)
+    series = _series(run.history)
+    return FanPart(variant, series, _bands(series))
+
+
+def assemble_fan(
+    scenario: Scenario,
+    dists: Mapping[str, Distribution] | None,
+    members: int,
+    seed: int | None,
+    parts: list[FanPart],
+) -> Fan:
+    """The :class:`Fan` of ``parts`` (every variant of :func:`fan_variants`, any order)."""
+    dists = DEFAULT_DISTRIBUTIONS if dists is None else dists
+    by_variant = {part.variant: part for part in parts}
+    order = fan_variants(scenario)
+    if sorted(by_variant) != sorted(order):
+        raise ValueError(f"a fan needs the parts {order}, not {tuple(by_variant)}")
+    series = {v: by_variant[v].series for v in order}
+    bands = {v: by_variant[v].bands for v in order}
     years = scenario.simulation().history.years
+    seed = scenario.seed if seed is None else seed
     return Fan(scenario, dict(dists), members, seed, years, series, bands)
+
+
+def _bands(series: Mapping[str, FloatArray]) -> dict[str, dict[float, FloatArray]]:
+    return {
+        q: dict(zip(LEVELS, percentiles(arr, LEVELS), strict=True)) for q, arr in series.items()
+    }
 
 
 class _Counter:

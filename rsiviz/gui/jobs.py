@@ -16,21 +16,28 @@ slider never piles up work: only the latest request runs. Jobs of different keys
 after another on a single worker thread (the machine may have two cores, and the GUI thread
 needs one).
 
+Pure core work (a fan, a tornado, a sweep map) goes one step further: ``fn`` calls
+:meth:`Jobs.compute`, which runs the core function in the child process of
+:mod:`rsiviz.core.offload`, so the worker thread only waits on a pipe and the GUI thread
+keeps the GIL. Should the child be unavailable, the same function runs on the worker thread.
+
 Work that must render on the GUI thread (video frames) cannot run here; it reports through
 the same signals by :meth:`Jobs.track` so that the window shows one progress display.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from rsiviz.core.offload import Offload, OffloadUnavailable
 
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress signals a second reach the GUI thread
 SWITCH_INTERVAL_S = 0.0005  # how long a busy worker may keep the GIL from the GUI thread
@@ -39,6 +46,7 @@ SWITCH_INTERVAL_S = 0.0005  # how long a busy worker may keep the GIL from the G
 # edit's new run, a finished re-run's frame) then run without a worker holding the GIL.
 GATE_TURNS = 3
 GATE_MAX_S = 0.1
+MAX_CHILDREN = 2  # child processes for core work: one per core of a two-core machine
 
 
 class Cancelled(Exception):  # noqa: N818 (the name says what happened to the job)
@@ -94,8 +102,11 @@ class Jobs(QObject):
     failed = Signal(str, str)
     _delivered = Signal(int)  # serial of a request whose thread ended (worker -> GUI)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, offload: bool = True) -> None:
         super().__init__(parent)
+        # the child processes that compute pure core work (none: on the worker thread)
+        count = min(MAX_CHILDREN, os.cpu_count() or 1) if offload else 0
+        self._offloads: list[Offload] = [Offload() for _ in range(count)]
         # Every Qt call from Python releases the GIL; with a worker busy in Python, getting it
         # back took up to the 5 ms switch interval per call, so a redraw of a few dozen calls
         # stalled the window for 100-500 ms. 0.5 ms bounds that; a lone thread never pays it.
@@ -125,6 +136,92 @@ class Jobs(QObject):
         if running is not None and running.key == key and running.progress is not None:
             running.progress.cancel()  # superseded: its result is dropped
         self._start_next()
+
+    def warm(self) -> None:
+        """Start the child processes now, so the first :meth:`compute` needn't wait."""
+        for offload in list(self._offloads):
+            try:
+                offload.start()
+            except OffloadUnavailable as exc:
+                self._lose(offload, str(exc))
+
+    def child_pids(self) -> list[int]:
+        """Process ids of the running child processes."""
+        return [pid for child in self._offloads if (pid := child.pid) is not None]
+
+    def compute(self, fn: Callable[..., Any], args: tuple[Any, ...], progress: Progress) -> Any:
+        """``fn(*args, progress=progress.report)`` in a child process (call it from a job's
+        function, on the worker thread); on the worker thread itself when no child can run
+        it. Raises what ``fn`` raises, and :class:`Cancelled`."""
+        return self.compute_many([(fn, args)], progress)[0]
+
+    def compute_many(
+        self, calls: list[tuple[Callable[..., Any], tuple[Any, ...]]], progress: Progress
+    ) -> list[Any]:
+        """Several :meth:`compute` calls at once, one per child process (the machine's two
+        cores); their results in order. Progress is the sum of theirs. When one fails or
+        is cancelled, the others are cancelled and its exception is raised."""
+        done, totals = [0] * len(calls), [0] * len(calls)
+        failed = threading.Event()
+
+        def reporter(i: int) -> Callable[[int, int], None]:
+            def report(d: int, t: int) -> None:
+                if failed.is_set():
+                    raise Cancelled
+                done[i], totals[i] = d, t
+                if all(totals):
+                    progress.report(sum(done), sum(totals))
+                else:
+                    progress.check()
+
+            return report
+
+        results: list[Any] = [None] * len(calls)
+        errors: list[BaseException | None] = [None] * len(calls)
+
+        def run(i: int) -> None:
+            offload = self._offloads[i] if i < len(self._offloads) else None
+            fn, args = calls[i]
+            try:
+                results[i] = self._call(offload, fn, args, reporter(i))
+            except BaseException as exc:  # handed to the job's thread below
+                errors[i] = exc
+                failed.set()
+
+        helpers = [
+            threading.Thread(target=run, args=(i,), name=f"rsiviz-job-part-{i}", daemon=True)
+            for i in range(1, len(calls))
+        ]
+        for thread in helpers:
+            thread.start()
+        run(0)
+        for thread in helpers:
+            thread.join()
+        first = next((e for e in errors if e is not None and not isinstance(e, Cancelled)), None)
+        if first is not None or any(errors):
+            raise first or next(e for e in errors if e is not None)
+        return results
+
+    def _call(
+        self,
+        offload: Offload | None,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        report: Callable[[int, int], None],
+    ) -> Any:
+        if offload is not None and offload in self._offloads:
+            try:
+                return offload.call(fn, args, report)
+            except OffloadUnavailable as exc:
+                if offload.failure is not None:  # it cannot start: don't try again
+                    self._lose(offload, str(exc))
+                # a child that died mid-call is replaced at the next call; this one runs here
+        return fn(*args, progress=report)
+
+    def _lose(self, offload: Offload, why: str) -> None:
+        if offload in self._offloads:
+            self._offloads.remove(offload)
+            print(f"rsiviz: background work runs in the window's process ({why})", file=sys.stderr)
 
     def cancel(self, key: str) -> None:
         """Cancel the running and the queued job of ``key`` (no ``on_done`` call)."""
@@ -176,6 +273,8 @@ class Jobs(QObject):
             job.cancel()
             if hasattr(job, "wait"):  # a video export removes its temporary file
                 job.wait(timeout_s)
+        for child in self._offloads:
+            child.close()
 
     def track(self, key: str, job: Any) -> None:
         """Show work that runs its own way (video export) through these signals.
@@ -218,7 +317,8 @@ class Jobs(QObject):
         except Cancelled:
             req.outcome = ["cancelled"]
         except Exception as exc:  # any failure is reported, never raised on the thread
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            # one line, the class without its module: "ParameterError: members = 0 is ..."
+            detail = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
             req.outcome = ["error", detail]
         self._delivered.emit(req.serial)
 

@@ -5,7 +5,8 @@
 ``pause_2028_instant`` preset for a few simulated years, exports a PNG of the
 window and checks it is not blank, exports a short MP4 through the app's video
 pipeline and decodes it again (a bundle that cannot make video fails), checks
-every shipped resource loads, and writes a JSON report. It returns 0 only when every check passed. A windowed
+every shipped resource loads, computes a small fan in the worker process (the program
+started again, as the window does for fans), and writes a JSON report. It returns 0 only when every check passed. A windowed
 Windows build has no stdout, so the report always goes to a file: FILE, or
 ``rsiviz-selftest.json`` next to the frozen Windows executable (when
 writable), else in the temp directory.
@@ -104,6 +105,29 @@ def check_simulation() -> str:
     if not paused.any():
         raise AssertionError(f"no development pause by {PLAY_UNTIL} in {PRESET}")
     return f"{sim.month} months, paused {int(paused.sum())} of them"
+
+
+def check_worker_process() -> str:
+    """The child process that computes fans (rsiviz.core.offload) starts from this very
+    program (the frozen executable in a bundle) and computes what this process does."""
+    import numpy as np
+
+    from rsiviz.core.fan import WITH_PAUSE, compute_fan_part
+    from rsiviz.core.offload import Offload
+    from rsiviz.core.scenario import load_preset
+
+    args = (load_preset(PRESET), None, 20, 1, WITH_PAUSE)
+    child = Offload()
+    try:
+        there = child.call(compute_fan_part, args)
+        pid = child.pid
+    finally:
+        child.close()
+    here = compute_fan_part(*args)
+    for q, values in here.series.items():
+        if not np.array_equal(there.series[q], values):
+            raise AssertionError(f"the worker process computed another {q} than this one")
+    return f"a 20-run fan computed in process {pid} equals this process's"
 
 
 def _application() -> Any:
@@ -264,6 +288,7 @@ def run_self_test(result_path: str | None = None) -> int:
         _run("version", check_version),
         _run("resources", check_resources),
         _run("simulation", check_simulation),
+        _run("worker process", check_worker_process),
         _run("window", lambda: check_window(png)),
         _run("video", lambda: check_video(out.with_suffix(".mp4"))),
     ]

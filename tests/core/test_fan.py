@@ -18,7 +18,10 @@ from rsiviz.core.fan import (
     WITHOUT_PAUSE,
     Fan,
     Probability,
+    assemble_fan,
     compute_fan,
+    compute_fan_part,
+    fan_variants,
     fork_month,
 )
 from rsiviz.core.scenario import Scenario
@@ -194,6 +197,43 @@ def test_a_conditional_pause_runs_without_a_fork_and_matches_the_core() -> None:
     out = compute_fan(scenario, members=6, seed=1)
     hist = run_ensemble(scenario, 6, 1)
     assert np.array_equal(out.series[WITH_PAUSE]["capability"], hist.capability())
+
+
+COND = DevelopmentPause(trigger="condition", metric="capability", threshold=2.0, months=6)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [PAUSED, Scenario(params=SHORT), dataclasses.replace(PAUSED, pauses=(COND,))],
+    ids=["dated pause", "no pause", "conditional pause"],
+)
+@pytest.mark.parametrize("members", [1, 17])
+def test_a_fan_assembled_from_variants_computed_apart_equals_the_fan(
+    scenario: Scenario, members: int
+) -> None:
+    """The window computes each variant in its own process; the fan must not change."""
+    whole = compute_fan(scenario, members=members, seed=5)
+    parts = [compute_fan_part(scenario, None, members, 5, v) for v in fan_variants(scenario)]
+    assembled = assemble_fan(scenario, None, members, 5, parts[::-1])  # any order
+    assert assembled.variants == whole.variants == fan_variants(scenario)
+    assert (assembled.seed, assembled.members, assembled.dists) == (5, members, whole.dists)
+    for variant in whole.variants:
+        for q in QUANTITIES:
+            np.testing.assert_array_equal(assembled.series[variant][q], whole.series[variant][q])
+            for level in LEVELS:
+                np.testing.assert_array_equal(
+                    assembled.bands[variant][q][level], whole.bands[variant][q][level]
+                )
+
+
+def test_fan_parts_refuse_a_missing_variant_and_bad_inputs() -> None:
+    with pytest.raises(ParameterError, match="no variant"):
+        compute_fan_part(Scenario(params=SHORT), None, 4, 1, WITH_PAUSE)
+    with pytest.raises(ParameterError, match="members = 0"):
+        compute_fan_part(PAUSED, None, 0, 1, WITHOUT_PAUSE)
+    part = compute_fan_part(PAUSED, None, 4, 1, WITHOUT_PAUSE)
+    with pytest.raises(ValueError, match="needs the parts"):
+        assemble_fan(PAUSED, None, 4, 1, [part])
 
 
 def test_bad_requests_name_what_is_wrong() -> None:

@@ -32,7 +32,7 @@ def test_self_test_passes_and_writes_its_report(tmp_path: Path) -> None:
     report = json.loads(result.read_text(encoding="utf-8"))
     assert report["ok"] is True
     names = [c["name"] for c in report["checks"]]
-    assert names == ["version", "resources", "simulation", "window", "video"]
+    assert names == ["version", "resources", "simulation", "worker process", "window", "video"]
     assert all(c["ok"] for c in report["checks"])
     assert report["frozen"] is False
     png = Path(report["screenshot"])

@@ -35,7 +35,9 @@ from rsiviz.core.fan import (
     WITH_PAUSE,
     WITHOUT_PAUSE,
     Fan,
-    compute_fan,
+    assemble_fan,
+    compute_fan_part,
+    fan_variants,
 )
 from rsiviz.core.params import SPEC_BY_NAME
 from rsiviz.core.scenario import Scenario
@@ -100,6 +102,7 @@ class FanView(QWidget):
         # Bands shown on the main plots must follow the live run even while this dock
         # is hidden; otherwise a hidden fan waits until it is shown again.
         self.job = Recompute(self, active=lambda: self.isVisible() or self.publish.isChecked())
+        self.ctx.jobs.warm()  # the fan's child process imports numpy while the view opens
         self._frame: Any = None  # the newest live frame, drawn by _draw_live
         self._live_drawn = 0.0
         self._live_timer = QTimer(self, singleShot=True)
@@ -172,11 +175,14 @@ class FanView(QWidget):
         key = (scenario, tuple(sorted(dists.items())), members, seed)
         cached = self._cache.get(key)
         at = (self.readouts.level.value(), self.readouts.year.value())
+        jobs = self.ctx.jobs
 
         def run(progress: Any) -> FanDrawing:
             fan = cached  # a setting undone or toggled back: no rerun
             if fan is None:
-                fan = compute_fan(scenario, dists, members, seed, progress.report)
+                inputs = (scenario, dists, members, seed)
+                calls = [(compute_fan_part, (*inputs, v)) for v in fan_variants(scenario)]
+                fan = assemble_fan(*inputs, jobs.compute_many(calls, progress))
             return prepare(fan, at)  # paths, bounds and readouts too: off the GUI thread
 
         self.status.setText(f"Running {members:,} runs (seed {seed})...")

@@ -215,10 +215,10 @@ class SensitivityView(QWidget):
         return str(self.outcome.currentData())
 
     def make_work(self, scenario: Scenario) -> Work:
-        metric, level = self.metric, self.level.value()
+        metric, level, jobs = self.metric, self.level.value(), self.ctx.jobs
 
         def run(progress: Any) -> Tornado:
-            return compute_tornado(scenario, metric, level, progress=progress.report)
+            return jobs.compute(compute_tornado, (scenario, metric, level), progress)
 
         return run
 

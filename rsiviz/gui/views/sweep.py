@@ -246,14 +246,15 @@ class SweepView(QWidget):
             return
         scenario = self.ctx.controller.current_scenario()
         metric, level = str(self.metric_box.currentData()), float(self.level_box.value())
+        jobs = self.ctx.jobs
         self.progress.setRange(0, x[1].size * y[1].size)
         self.progress.setValue(0)
         self.status.setText(f"Computing {x[1].size} x {y[1].size} runs...")
 
         def work(progress: Any) -> SweepMap:
-            return sweep_map(scenario, x, y, metric, level, progress=progress.report)
+            return jobs.compute(sweep_map, (scenario, x, y, metric, level), progress)
 
-        self.ctx.jobs.submit(JOB_KEY, work, self._on_job_done, self._on_job_failed)
+        jobs.submit(JOB_KEY, work, self._on_job_done, self._on_job_failed)
 
     def _on_jobs_progress(self, key: str, done: int, total: int) -> None:
         if key == JOB_KEY:
