@@ -42,6 +42,7 @@ CHILD_FLAG = "--rsiviz-offload"
 PROGRESS_INTERVAL_S = 0.02  # the child reports progress at most this often
 CANCEL_WAIT_S = 2.0  # a cancelled child answers within a month of work; else it is ended
 CLOSE_WAIT_S = 1.0
+NICENESS = 10  # the child's scheduling priority below the app's (POSIX nice increment)
 _HEADER = struct.Struct("<Q")
 
 
@@ -90,6 +91,9 @@ def serve(inp: IO[bytes] | None = None, out: IO[bytes] | None = None) -> int:
     inp = os.fdopen(0, "rb", closefd=False) if inp is None else inp
     out = os.fdopen(1, "wb", closefd=False) if out is None else out
     sys.stdout = sys.stderr  # a stray print must never corrupt a frame
+    if hasattr(os, "nice"):  # Windows: BELOW_NORMAL_PRIORITY_CLASS at the start instead
+        with contextlib.suppress(OSError):
+            os.nice(NICENESS)  # on a busy machine the window's thread comes first
     with contextlib.suppress(ValueError, AttributeError):  # not on the main thread / Windows
         import signal
 
@@ -202,7 +206,9 @@ class Offload:
             root = str(Path(__file__).resolve().parents[2])  # the folder holding rsiviz/
             paths = [root, *(p for p in sys.path if p and os.path.isdir(p))]
             env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console window on Windows
+        # Windows: no console window, and the window's thread comes first on a busy machine
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        flags |= getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)
         try:
             self._proc = subprocess.Popen(  # noqa: S603 (our own executable, fixed arguments)
                 self._command or child_command(),

@@ -79,7 +79,9 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
         self._rerun_timer.setSingleShot(True)
         self._rerun_timer.setInterval(0)
         self._rerun_timer.timeout.connect(self._on_rerun_timer_timeout)
-        self.runner = Jobs(self)  # re-runs too slow for the GUI thread
+        # re-runs too slow for the GUI thread, computed in one child process (started at
+        # the first; most re-runs never need it)
+        self.runner = Jobs(self, children=1)
         self.undo_stack: UndoStack[EditState] = UndoStack()
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
@@ -299,7 +301,7 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
         self.message.emit("progress", "Re-running the model with the new values...")
         self.runner.submit(
             "rerun",
-            lambda p: rerun.finish(p.report),
+            lambda p: self.runner.compute(Rerun.finish, (rerun,), p),
             lambda done: self._finish_rerun(done, draw_later=True),
             self._on_rerun_failed,
         )

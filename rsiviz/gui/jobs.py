@@ -102,10 +102,12 @@ class Jobs(QObject):
     failed = Signal(str, str)
     _delivered = Signal(int)  # serial of a request whose thread ended (worker -> GUI)
 
-    def __init__(self, parent: QObject | None = None, offload: bool = True) -> None:
+    def __init__(
+        self, parent: QObject | None = None, offload: bool = True, children: int = MAX_CHILDREN
+    ) -> None:
         super().__init__(parent)
         # the child processes that compute pure core work (none: on the worker thread)
-        count = min(MAX_CHILDREN, os.cpu_count() or 1) if offload else 0
+        count = min(children, os.cpu_count() or 1) if offload else 0
         self._offloads: list[Offload] = [Offload() for _ in range(count)]
         # Every Qt call from Python releases the GIL; with a worker busy in Python, getting it
         # back took up to the 5 ms switch interval per call, so a redraw of a few dozen calls

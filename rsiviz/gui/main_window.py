@@ -413,6 +413,7 @@ class MainWindow(QMainWindow):
             self.autosave.close()
         self.controller.stop()
         self.jobs.shutdown()
+        self.controller.runner.shutdown()  # its re-run child process ends with the window
         if self.presenter is not None:
             self.presenter.stop()
         if self.save_layout_on_close:

@@ -28,6 +28,7 @@ def test_slow_rerun_goes_to_the_background_and_lands_exactly(controller, qtbot) 
     assert controller.sim is before  # the old run stays on screen meanwhile
     assert controller.runner.wait_idle(120)
     assert not controller.rerunning and controller.sim.done
+    assert len(controller.runner.child_pids()) == 1  # computed in the re-run's own process
     fresh = controller.current_scenario().simulation().run()
     np.testing.assert_array_equal(fresh.c, controller.sim.history.c)
     assert controller.view_state.runs["previous"].history.length == before.n_months + 1
