@@ -119,3 +119,26 @@ def test_the_legend_takes_new_entries_in_one_layout(window, monkeypatch) -> None
     assert len(grids) == 1
     assert [label.text for _, label in legend.items] == ["Capability", "Oversight", "Previous run"]
     assert [sample.item for sample, _ in legend.items] == [c for c, _ in entries]
+
+
+def test_the_legend_keeps_the_entries_it_shows_and_drops_the_others(window) -> None:
+    """An edit that adds the previous run's ghost re-uses every other entry's label (each
+    costs milliseconds of text layout) and a dropped entry leaves the scene."""
+    legend, plots = window.plots.legend, window.plots
+    legend.set_entries([(plots.frontier, "Capability"), (plots.oversight, "Oversight")])
+    before = {label.text: label for _, label in legend.items}
+    legend.set_entries(
+        [
+            (plots.frontier, "Capability"),
+            (plots.ghost_cap, "Previous run"),
+            (plots.oversight, "Oversight"),
+        ]
+    )
+    assert [label.text for _, label in legend.items] == ["Capability", "Previous run", "Oversight"]
+    assert legend.items[0][1] is before["Capability"] and legend.items[2][1] is before["Oversight"]
+    dropped = legend.items[0]
+    legend.set_entries([(plots.ghost_cap, "Previous run"), (plots.oversight, "Oversight")])
+    assert [label.text for _, label in legend.items] == ["Previous run", "Oversight"]
+    assert all(part.scene() is None for part in dropped)  # removed, not hidden
+    legend.set_entries([(plots.ghost_cap, "Previous run (renamed)")])  # same item, new name
+    assert [label.text for _, label in legend.items] == ["Previous run (renamed)"]
