@@ -304,6 +304,7 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
             lambda p: self.runner.compute(Rerun.finish, (rerun,), p),
             lambda done: self._finish_rerun(done, draw_later=True),
             self._on_rerun_failed,
+            gated=False,
         )
 
     @property

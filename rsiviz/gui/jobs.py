@@ -58,6 +58,8 @@ class Progress:
 
     def __init__(self, emit: Callable[[int, int], None]) -> None:
         self._event = threading.Event()
+        # open once the GUI thread has served the turns after the job started
+        self.gate = threading.Event()
         self._emit = emit
         self._last = 0.0
 
@@ -87,9 +89,9 @@ class _Request:
     on_done: Callable[[Any], None]
     on_error: Callable[[str], None] | None
     serial: int
+    gated: bool = True
     progress: Progress | None = None
     thread: threading.Thread | None = None
-    gate: threading.Event = field(default_factory=threading.Event)
     outcome: list[Any] = field(default_factory=list)
 
 
@@ -130,10 +132,16 @@ class Jobs(QObject):
         fn: Callable[[Progress], Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[str], None] | None = None,
+        gated: bool = True,
     ) -> None:
-        """Run ``fn(progress)`` off the GUI thread; ``on_done(result)`` on the GUI thread."""
+        """Run ``fn(progress)`` off the GUI thread; ``on_done(result)`` on the GUI thread.
+
+        ``gated``: ``fn`` starts once the GUI thread has drawn what asked for it (see
+        :data:`GATE_TURNS`). A job whose work goes to a child process through
+        :meth:`compute` passes False: it holds no GIL, so it starts at once (and waits for
+        the gate only when the work falls back to this process)."""
         self._serial += 1
-        self._queue[key] = _Request(key, fn, on_done, on_error, self._serial)
+        self._queue[key] = _Request(key, fn, on_done, on_error, self._serial, gated)
         running = self._running
         if running is not None and running.key == key and running.progress is not None:
             running.progress.cancel()  # superseded: its result is dropped
@@ -185,7 +193,7 @@ class Jobs(QObject):
             offload = self._offloads[i] if i < len(self._offloads) else None
             fn, args = calls[i]
             try:
-                results[i] = self._call(offload, fn, args, reporter(i))
+                results[i] = self._call(offload, fn, args, reporter(i), progress.gate)
             except BaseException as exc:  # handed to the job's thread below
                 errors[i] = exc
                 failed.set()
@@ -210,6 +218,7 @@ class Jobs(QObject):
         fn: Callable[..., Any],
         args: tuple[Any, ...],
         report: Callable[[int, int], None],
+        gate: threading.Event,
     ) -> Any:
         if offload is not None and offload in self._offloads:
             try:
@@ -218,6 +227,7 @@ class Jobs(QObject):
                 if offload.failure is not None:  # it cannot start: don't try again
                     self._lose(offload, str(exc))
                 # a child that died mid-call is replaced at the next call; this one runs here
+        gate.wait(GATE_MAX_S)  # here it shares the GIL: let the GUI thread draw first
         return fn(*args, progress=report)
 
     def _lose(self, offload: Offload, why: str) -> None:
@@ -302,7 +312,7 @@ class Jobs(QObject):
         self._running = req
         self.started.emit(key)
         req.thread.start()
-        self._open_gate_later(req.gate, GATE_TURNS)
+        self._open_gate_later(req.progress.gate, GATE_TURNS)
 
     def _open_gate_later(self, gate: threading.Event, turns: int) -> None:
         """Open ``gate`` after ``turns`` event-loop turns (one zero-time timer each)."""
@@ -313,7 +323,8 @@ class Jobs(QObject):
 
     def _work(self, req: _Request) -> None:
         assert req.progress is not None
-        req.gate.wait(GATE_MAX_S)
+        if req.gated:
+            req.progress.gate.wait(GATE_MAX_S)
         try:
             req.outcome = ["done", req.fn(req.progress)]
         except Cancelled:

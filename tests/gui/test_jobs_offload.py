@@ -115,3 +115,28 @@ def test_shutdown_ends_the_children(jobs, qtbot) -> None:
     assert len(pids) == min(2, os.cpu_count() or 1)
     jobs.shutdown()
     assert jobs.child_pids() == []
+
+
+def test_an_offloaded_job_starts_at_once_and_a_fallback_waits_for_the_gate(
+    qtbot, monkeypatch
+) -> None:
+    """A job computed in a child holds no GIL: it needn't wait for the GUI thread's turns.
+    Falling back to this process, it waits for them like any other job."""
+    from rsiviz.gui import jobs as module
+
+    monkeypatch.setattr(module, "GATE_MAX_S", 5.0)  # only the turns can open the gate
+    for offload in (True, False):
+        jobs = module.Jobs(offload=offload)
+        jobs.warm()
+        results: list = []
+        jobs.submit(
+            "fan", lambda p, j=jobs: j.compute(pid_after, (1, 0.0), p), results.append, gated=False
+        )
+        running = jobs._running
+        end = time.monotonic() + 3.0  # the event loop is not served meanwhile
+        while not running.outcome and time.monotonic() < end:
+            time.sleep(0.01)
+        assert bool(running.outcome) is offload  # the child's job is done; the other waits
+        assert jobs.wait_idle(30)
+        assert results and (results[0] != os.getpid()) is offload
+        jobs.shutdown()

@@ -76,6 +76,7 @@ class FanView(QWidget):
     """An ensemble's bands, its controls and its readouts."""
 
     KEY = "fan"
+    OFFLOADED = True  # its work runs in child processes (Jobs.compute_many)
     TITLE = "Uncertainty fan"
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:

@@ -29,7 +29,8 @@ class Recompute(QObject):
     inconsistent inputs) and ``show_result(result)``, called only for the newest request.
     :attr:`bar` shows the progress of the view's job. ``active()`` says whether the result
     is wanted now: a hidden view spends no CPU on a settled change and recomputes when it
-    is shown again.
+    is shown again. A view whose work goes through ``jobs.compute`` (a child process) sets
+    ``OFFLOADED = True``: its job then starts without waiting for the GUI thread's turns.
     """
 
     def __init__(self, view: Any, active: Callable[[], bool] | None = None) -> None:
@@ -72,6 +73,7 @@ class Recompute(QObject):
             work,
             lambda result: self._deliver(serial, result),
             lambda message: self._fail(serial, message),
+            gated=not getattr(self.view, "OFFLOADED", False),
         )
 
     def cancel(self) -> None:

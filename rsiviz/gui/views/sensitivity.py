@@ -170,6 +170,7 @@ class SensitivityView(QWidget):
     """A tornado chart of a chosen outcome; click a bar to focus its slider."""
 
     KEY = "sensitivity"
+    OFFLOADED = True  # its work runs in a child process (Jobs.compute)
     TITLE = "Sensitivity"
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:

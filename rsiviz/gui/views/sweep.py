@@ -254,7 +254,7 @@ class SweepView(QWidget):
         def work(progress: Any) -> SweepMap:
             return jobs.compute(sweep_map, (scenario, x, y, metric, level), progress)
 
-        jobs.submit(JOB_KEY, work, self._on_job_done, self._on_job_failed)
+        jobs.submit(JOB_KEY, work, self._on_job_done, self._on_job_failed, gated=False)
 
     def _on_jobs_progress(self, key: str, done: int, total: int) -> None:
         if key == JOB_KEY:
