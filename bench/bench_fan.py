@@ -74,6 +74,19 @@ def children_cpu_s(window: Any) -> float:
     return total
 
 
+def children_rss_mb(window: Any) -> list[float]:
+    """Resident memory (MB) of each of the window's child processes (Linux /proc)."""
+    out = []
+    for pid in window.jobs.child_pids():
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                kb = next(line for line in f if line.startswith("VmRSS:")).split()[1]
+        except (OSError, StopIteration):
+            continue
+        out.append(int(kb) / 1024.0)
+    return out
+
+
 def recompute_once(
     app: QApplication, view: FanView, window: Any, value: float
 ) -> tuple[float, float, float, tuple[float, float, float]]:
@@ -159,6 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"    (same timer, no background job, as long as one (a): worst {noise[0] * 1000:.0f} ms)"
     )
+    rss = children_rss_mb(window)
+    if rss:
+        print(
+            f"    the fan's {len(rss)} child processes: "
+            + ", ".join(f"{mb:.0f}" for mb in rss)
+            + " MB resident"
+        )
     tornado = time_tornado(args.repeats)
     results.append(
         row(
