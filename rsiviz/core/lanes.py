@@ -64,45 +64,70 @@ class Lanes:
         self.rows = np.arange(n)
         self.month = np.full(n, sim.month)
         self.elapsed = np.zeros((n, 1))
-        self.count = np.zeros(n, dtype=np.intp)
+        # A member's sub-steps in its month are ``calls - begun``: the count costs an
+        # operation only when members cross a boundary.
+        self.calls = 0
+        self.begun = np.zeros(n, dtype=np.intp)
         self.live = np.ones(n, dtype=bool)
-        self.frozen = sim.modes == FROZEN  # constant over quiet months
+        self.n_live, self.low = n, sim.month
+        self._clock()
+        hist = sim.history
+        # the development-pause modes are constant over quiet months: their rows at once
+        hist.paused[sim.month + 1 : end] = sim.modes == FROZEN
 
     def lowest(self) -> int:
         """The month every member has reached."""
-        return int(self.month[self.live].min()) if self.live.any() else self.end
+        return self.low if self.n_live else self.end
+
+    def _clock(self) -> None:
+        """Each member's month boundary on the clock of the month-by-month path."""
+        self.base = (self.k.t0 + self.month * MONTH)[:, None]
 
     def step(self) -> None:
         """One sub-step of every live member; record the months some of them finished."""
-        left = np.where(self.live[:, None], MONTH - self.elapsed, 0.0)
+        left = MONTH - self.elapsed
+        if self.n_live < self.live.size:
+            left[~self.live] = 0.0  # a finished member stands still (a zero step is exact)
         limit = step_limit(self.k, self.ctl, self.r, self.state[1], self.state[3])[:, None]
-        # like the month-by-month path, a month's last allowed sub-step finishes it
-        last = (self.count == MAX_SUBSTEPS - 1)[:, None]
-        dt = np.where(last, left, np.minimum(left, limit))
+        dt = np.minimum(left, limit)
+        if self.calls >= MAX_SUBSTEPS - 1:
+            # like the month-by-month path, a month's last allowed sub-step finishes it
+            last = (self.calls - self.begun == MAX_SUBSTEPS - 1)[:, None]
+            dt = np.where(last, left, dt)
         self.state = move(self.k, self.ctl, self.r, self.state, dt)
-        self.elapsed = self.elapsed + dt
-        self.count += 1
-        crossed = self.live & (self.elapsed[:, 0] >= MONTH * (1 - 1e-12))
+        self.elapsed += dt
+        self.calls += 1
+        crossed = self.elapsed[:, 0] >= MONTH * (1 - 1e-12)
+        fresh = None
+        if crossed.any():
+            fresh = self._cross(crossed & self.live)
+        if self.n_live:
+            self.r = rates(self.k, self.base + self.elapsed, *self.state[:3], self.ctl)
+            if fresh is not None:
+                self._record(fresh)
+
+    def _cross(self, crossed: np.ndarray) -> np.ndarray:
+        """Move ``crossed`` members to their next month; returns those to be recorded
+        (at a boundary inside the span), a mask of the arrays' rows after compaction."""
         self.month[crossed] += 1
         self.elapsed[crossed] = 0.0
-        self.count[crossed] = 0
+        self.begun[crossed] = self.calls
         finished = crossed & (self.month == self.end)
-        self._write(finished)
-        self.live &= ~finished
-        fresh = crossed & ~finished  # at a boundary inside the span: to be recorded
-        if 2 * np.count_nonzero(~self.live) >= self.live.size:
-            fresh = fresh[self.live]
-            self._compact()
-        if self.live.any():
-            # the clock of the month-by-month path: t0 + month * MONTH (+ elapsed in it)
-            t = (self.k.t0 + self.month * MONTH)[:, None] + self.elapsed
-            self.r = rates(self.k, t, *self.state[:3], self.ctl)
-            self._record(fresh)
+        fresh = crossed & ~finished
+        if finished.any():
+            self._write(finished)
+            self.live &= ~finished
+            self.n_live = int(np.count_nonzero(self.live))
+            if 2 * self.n_live <= self.live.size:
+                fresh = fresh[self.live]
+                self._compact()
+        if self.n_live:
+            self.low = int(self.month[self.live].min())
+            self._clock()
+        return fresh
 
     def _write(self, members: np.ndarray) -> None:
         """Copy the state of ``members`` (a mask of the arrays' rows) to the simulation."""
-        if not members.any():
-            return
         full = self.rows[members]
         for whole, part in zip((self.sim.h, self.sim.s, self.sim.c), self.state[:3], strict=True):
             whole[full] = part[members]
@@ -115,17 +140,17 @@ class Lanes:
         self.k, self.ctl = take_members(self.k, keep), take_members(self.ctl, keep)
         self.state = tuple(x[keep] for x in self.state)  # type: ignore[assignment]
         self.month, self.elapsed = self.month[keep], self.elapsed[keep]
-        self.count, self.live = self.count[keep], self.live[keep]
+        self.begun, self.live = self.begun[keep], self.live[keep]
 
     def _record(self, members: np.ndarray) -> None:
         """History rows at the boundary each of ``members`` has just reached, as
-        :meth:`History.record` writes them for every member at once."""
+        :meth:`History.record` writes them for every member at once (``paused`` is
+        written for the whole span by :meth:`__init__`)."""
         if not members.any():
             return
         hist, pick = self.sim.history, np.flatnonzero(members)
-        full = self.rows[pick]
         # (month, member) as one flat index: much cheaper than indexing two axes
-        at = self.month[pick] * self.sim.n_members + full
+        at = self.month[pick] * self.sim.n_members + self.rows[pick]
         labs = self.sim.n_labs
         h, s, c, v = self.state
         r = self.r
@@ -138,5 +163,4 @@ class Lanes:
             (hist.dc, r.dc),
         ):
             whole.reshape(-1, labs)[at] = part.take(pick, axis=0)
-        hist.paused.reshape(-1, labs)[at] = self.frozen.take(full, axis=0)
         hist.v.reshape(-1)[at] = v.take(pick)

@@ -129,7 +129,7 @@ class Simulation:
             if span > 1:
                 lanes = Lanes(self, self.month + span)
                 reported = self.month
-                while lanes.live.any():
+                while lanes.n_live:
                     lanes.step()
                     while on_month is not None and reported < min(lanes.lowest(), lanes.end - 1):
                         reported += 1
