@@ -30,6 +30,7 @@ from rsiviz.core.model import (
     rates,
     take_members,
 )
+from rsiviz.core.onelab import OneLab, fits
 from rsiviz.core.steps import MAX_SUBSTEPS, MONTH, move_lab, move_oversight, step_limit
 
 if TYPE_CHECKING:
@@ -71,13 +72,24 @@ class Lanes:
         self.live = np.ones(n, dtype=bool)
         self.n_live, self.low = n, sim.month
         self._clock()
+        self._fold()
+        self.log: list[tuple[np.ndarray, tuple[np.ndarray, ...]]] = []
         hist = sim.history
         # the development-pause modes are constant over quiet months: their rows at once
         hist.paused[sim.month + 1 : end] = sim.modes == FROZEN
 
     def lowest(self) -> int:
         """The month every member has reached."""
-        return self.low if self.n_live else self.end
+        if not self.n_live:
+            return self.end
+        if self.low < 0:
+            self.low = int(self.month[self.live].min())
+        return self.low
+
+    def _fold(self) -> None:
+        """The cheaper sub-step of one lab without link cuts, where it applies."""
+        fit = fits(self.k, self.ctl, self.state[0].shape[1])
+        self.one = OneLab(self.k, self.ctl) if fit else None
 
     def _clock(self) -> None:
         """Each member's month boundary on the clock of the month-by-month path."""
@@ -88,79 +100,101 @@ class Lanes:
         left = MONTH - self.elapsed
         if self.n_live < self.live.size:
             left[~self.live] = 0.0  # a finished member stands still (a zero step is exact)
-        limit = step_limit(self.k, self.ctl, self.r, self.state[1], self.state[3])[:, None]
+        one, state = self.one, self.state
+        if one is not None:
+            limit = one.limit(self.r, state[1], state[3])[:, None]
+        else:
+            limit = step_limit(self.k, self.ctl, self.r, state[1], state[3])[:, None]
         dt = np.minimum(left, limit)
         if self.calls >= MAX_SUBSTEPS - 1:
             # like the month-by-month path, a month's last allowed sub-step finishes it
             last = (self.calls - self.begun == MAX_SUBSTEPS - 1)[:, None]
             dt = np.where(last, left, dt)
-        self.state = move(self.k, self.ctl, self.r, self.state, dt)
+        if one is not None:
+            self.state = one.move(self.r, state, dt)
+        else:
+            self.state = move(self.k, self.ctl, self.r, state, dt)
         self.elapsed += dt
         self.calls += 1
         crossed = self.elapsed[:, 0] >= MONTH * (1 - 1e-12)
         fresh = None
         if crossed.any():
-            fresh = self._cross(crossed & self.live)
+            fresh = self._cross(crossed)
         if self.n_live:
-            self.r = rates(self.k, self.base + self.elapsed, *self.state[:3], self.ctl)
+            t = self.base + self.elapsed
+            if self.one is not None:
+                self.r = self.one.rates(t, *self.state[:3])
+            else:
+                self.r = rates(self.k, t, *self.state[:3], self.ctl)
             if fresh is not None:
                 self._record(fresh)
 
     def _cross(self, crossed: np.ndarray) -> np.ndarray:
-        """Move ``crossed`` members to their next month; returns those to be recorded
-        (at a boundary inside the span), a mask of the arrays' rows after compaction."""
-        self.month[crossed] += 1
-        self.elapsed[crossed] = 0.0
-        self.begun[crossed] = self.calls
-        finished = crossed & (self.month == self.end)
-        fresh = crossed & ~finished
-        if finished.any():
-            self._write(finished)
-            self.live &= ~finished
-            self.n_live = int(np.count_nonzero(self.live))
+        """Move the ``crossed`` members to their next month; returns the rows of those
+        to be recorded (at a boundary inside the span), in the arrays after compaction."""
+        rows = np.flatnonzero(crossed)
+        if self.n_live < self.live.size:
+            rows = rows[self.live[rows]]
+        month = self.month[rows] + 1
+        self.month[rows] = month
+        self.elapsed[rows] = 0.0
+        self.begun[rows] = self.calls
+        done = month == self.end
+        if done.any():
+            self._write(rows[done])
+            self.live[rows[done]] = False
+            self.n_live -= int(np.count_nonzero(done))
+            rows = rows[~done]
             if 2 * self.n_live <= self.live.size:
-                fresh = fresh[self.live]
-                self._compact()
+                keep = self._compact()
+                rows = np.searchsorted(keep, rows)
         if self.n_live:
-            self.low = int(self.month[self.live].min())
+            self.low = -1  # found again when asked for
             self._clock()
-        return fresh
+        else:
+            self._flush()
+        return rows
 
-    def _write(self, members: np.ndarray) -> None:
-        """Copy the state of ``members`` (a mask of the arrays' rows) to the simulation."""
-        full = self.rows[members]
+    def _write(self, rows: np.ndarray) -> None:
+        """Copy the state of ``rows`` (of the arrays) to the simulation."""
+        full = self.rows[rows]
         for whole, part in zip((self.sim.h, self.sim.s, self.sim.c), self.state[:3], strict=True):
-            whole[full] = part[members]
-        self.sim.v[full] = self.state[3][members]
+            whole[full] = part[rows]
+        self.sim.v[full] = self.state[3][rows]
 
-    def _compact(self) -> None:
-        """Drop the finished members from the arrays (already written)."""
+    def _compact(self) -> np.ndarray:
+        """Drop the finished members from the arrays (already written); returns the
+        rows kept."""
         keep = np.flatnonzero(self.live)
         self.rows = self.rows[keep]
         self.k, self.ctl = take_members(self.k, keep), take_members(self.ctl, keep)
         self.state = tuple(x[keep] for x in self.state)  # type: ignore[assignment]
         self.month, self.elapsed = self.month[keep], self.elapsed[keep]
         self.begun, self.live = self.begun[keep], self.live[keep]
+        self._fold()
+        return keep
 
-    def _record(self, members: np.ndarray) -> None:
-        """History rows at the boundary each of ``members`` has just reached, as
+    def _record(self, rows: np.ndarray) -> None:
+        """Keep the history rows at the boundary each of ``rows`` has just reached, as
         :meth:`History.record` writes them for every member at once (``paused`` is
-        written for the whole span by :meth:`__init__`)."""
-        if not members.any():
+        written for the whole span by :meth:`__init__`). :meth:`_flush` writes them."""
+        if not rows.size:
             return
-        hist, pick = self.sim.history, np.flatnonzero(members)
         # (month, member) as one flat index: much cheaper than indexing two axes
-        at = self.month[pick] * self.sim.n_members + self.rows[pick]
-        labs = self.sim.n_labs
+        at = self.month[rows] * self.sim.n_members + self.rows[rows]
         h, s, c, v = self.state
         r = self.r
-        for whole, part in (
-            (hist.h, h),
-            (hist.s, s),
-            (hist.c, c),
-            (hist.a, r.a),
-            (hist.ds, r.ds),
-            (hist.dc, r.dc),
-        ):
-            whole.reshape(-1, labs)[at] = part.take(pick, axis=0)
-        hist.v.reshape(-1)[at] = v.take(pick)
+        parts = (h, s, c, r.a, r.ds, r.dc, v)
+        self.log.append((at, tuple(part.take(rows, axis=0) for part in parts)))
+
+    def _flush(self) -> None:
+        """Write the kept history rows, all at once: one write per array, not per step."""
+        if not self.log:
+            return
+        hist, labs = self.sim.history, self.sim.n_labs
+        at = np.concatenate([entry[0] for entry in self.log])
+        wholes = (hist.h, hist.s, hist.c, hist.a, hist.ds, hist.dc, hist.v)
+        for i, whole in enumerate(wholes):
+            flat = whole.reshape(-1) if whole.ndim == 2 else whole.reshape(-1, labs)
+            flat[at] = np.concatenate([entry[1][i] for entry in self.log])
+        self.log.clear()

@@ -1,0 +1,138 @@
+"""The one-lab sub-step (:mod:`rsiviz.core.onelab`) gives the general path's results, bit
+for bit (signs of zero included), and applies only where it may."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rsiviz.core import DevelopmentPause, Params, Simulation
+from rsiviz.core.interventions import Lab, LinkCut
+from rsiviz.core.lanes import Lanes, move
+from rsiviz.core.model import Rates, rates
+from rsiviz.core.onelab import OneLab, fits
+from rsiviz.core.steps import MONTH, step_limit
+
+from .budget import examples
+from .test_cuts import cuts
+from .test_fast_path import pauses
+from .test_properties import params
+
+FIELDS = ("h", "s", "c", "v", "a", "ds", "dc")
+
+
+def _overrides(seed: int, n: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {
+        "software_returns": rng.uniform(0.2, 5.0, n),  # explosions in some members only
+        "full_automation_speedup": np.exp(rng.uniform(0.0, np.log(100.0), n)),
+        "automation_span": rng.uniform(1.0, 8.0, n),
+        "software_ceiling": rng.uniform(2.0, 12.0, n),  # some reach it within the run
+    }
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray, name: str) -> None:
+    """Equal to the last bit: -0.0 differs from 0.0 here, unlike assert_array_equal."""
+    assert a.shape == b.shape, name
+    np.testing.assert_array_equal(a.view(np.int64), b.view(np.int64), err_msg=name)
+
+
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_one_lab_runs_equal_the_general_path_bit_for_bit(data: st.DataObject) -> None:
+    p = data.draw(params())
+    ps, cut_list = data.draw(pauses(p)), data.draw(cuts(p))
+    ov = _overrides(data.draw(st.integers(0, 2**32 - 1)), data.draw(st.integers(2, 24)))
+    fast = Simulation(p, pauses=ps, overrides=ov, cuts=cut_list).run()
+    with mock.patch("rsiviz.core.lanes.fits", return_value=False):
+        plain = Simulation(p, pauses=ps, overrides=ov, cuts=cut_list).run()
+    for name in FIELDS:
+        _same_bits(getattr(fast, name), getattr(plain, name), name)
+    np.testing.assert_array_equal(fast.paused, plain.paused)
+
+
+def _sim(seed: int, n: int = 200, **kwargs: object) -> Simulation:
+    return Simulation(Params(years=4.0), overrides=_overrides(seed, n), **kwargs)  # type: ignore[arg-type]
+
+
+def _state(sim: Simulation, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Random levels: from far below the software ceiling to just under it, and zeros."""
+    n = sim.n_members
+    s_max = np.asarray(sim.k.s_max)
+    s = rng.choice([0.0, -0.0, 1.0], (n, 1)) * rng.uniform(-1.0, 1.0, (n, 1))
+    near = rng.random((n, 1)) < 0.4
+    s = np.where(near, s_max * (1.0 - rng.choice([1e-3, 1e-6, 1e-9], (n, 1))), s)
+    h = rng.uniform(-1.0, 6.0, (n, 1))
+    c = np.minimum(h + s, rng.uniform(-1.0, 8.0, (n, 1)))
+    v = rng.uniform(-2.0, 20.0, n)
+    return h, s, c, v
+
+
+def test_one_lab_kernel_equals_the_general_functions_on_random_states() -> None:
+    rng = np.random.default_rng(5)
+    for seed, pause in ((1, None), (2, DevelopmentPause.at(2026.0, months=12, release="gradual"))):
+        sim = _sim(seed, pauses=[pause] if pause else [])
+        sim.step(1)
+        assert fits(sim.k, sim._ctl, sim.n_labs)
+        one = OneLab(sim.k, sim._ctl)
+        for _ in range(20):
+            h, s, c, v = _state(sim, rng)
+            t = sim.time + rng.choice([0.0, MONTH / 2], (sim.n_members, 1))
+            mine, theirs = one.rates(t, h, s, c), rates(sim.k, t, h, s, c, sim._ctl)
+            for name in ("dh", "ds", "dc", "dv", "a", "ds_own", "kappa", "tau"):
+                _same_bits(getattr(mine, name), getattr(theirs, name), name)
+            limit = step_limit(sim.k, sim._ctl, theirs, s, v)
+            _same_bits(one.limit(mine, s, v), limit, "limit")
+            dt = rng.choice([0.0, 1e-9, 1e-4, MONTH], (sim.n_members, 1))
+            dt = np.minimum(dt, limit[:, None])
+            moved = move(sim.k, sim._ctl, theirs, (h, s, c, v), dt)
+            for name, a, b in zip("hscv", one.move(mine, (h, s, c, v), dt), moved, strict=True):
+                _same_bits(a, b, name)
+
+
+def _increment_cases(rng: np.random.Generator, n: int) -> tuple[Rates, np.ndarray]:
+    """Rates whose increments mix every branch: |tau dt| and |w| above and below 1e-6."""
+    scale = rng.choice([0.0, 1e-9, 1e-3, 1.0, 30.0], (n, 1))
+    zeros = np.zeros((n, 1))
+    r = Rates(
+        dh=zeros,
+        ds=rng.uniform(0.0, 5.0, (n, 1)) * scale,
+        dc=zeros,
+        dv=zeros[:, 0],
+        a=zeros,
+        lead=None,
+        ds_own=zeros,
+        kappa=rng.uniform(-50.0, 3.0, (n, 1)) * rng.choice([0.0, 1e-8, 1.0], (n, 1)),
+        tau=rng.uniform(-5.0, 5.0, (n, 1)) * rng.choice([0.0, 1e-8, 1.0], (n, 1)),
+    )
+    r.ds_own = r.ds
+    return r, rng.uniform(0.0, 0.01, (n, 1)) * rng.choice([0.0, 1e-6, 1.0], (n, 1))
+
+
+def test_one_lab_increment_equals_the_general_one_in_every_branch() -> None:
+    from rsiviz.core.model import ArrayMath, increment
+
+    rng = np.random.default_rng(11)
+    for n in (1, 3, 50, 50, 50):  # few members: often one branch for all of them
+        r, dt = _increment_cases(rng, n)
+        plain = increment(ArrayMath, r.ds_own, r.kappa, r.tau, dt)
+        _same_bits(OneLab._increment(r, dt), plain, f"increment n={n}")
+        same = np.full((n, 1), dt[0, 0])
+        plain = increment(ArrayMath, r.ds_own, r.kappa, r.tau, same)
+        _same_bits(OneLab._increment(r, same), plain, f"increment n={n}, one dt")
+
+
+def test_one_lab_applies_only_to_one_lab_without_cuts_or_fixed_automation() -> None:
+    assert _lanes(_sim(3)).one is not None
+    assert _lanes(_sim(3, cuts=[LinkCut("returns")])).one is None
+    assert _lanes(_sim(3, cuts=[LinkCut("oversight_uplift")])).one is None
+    assert _lanes(_sim(3, a_fixed=0.5)).one is None
+    race = (Lab("A", 0.0, 0.0), Lab("B", -0.5, -0.5))
+    assert _lanes(_sim(3, labs=race)).one is None
+
+
+def _lanes(sim: Simulation) -> Lanes:
+    return Lanes(sim, sim.month + 2)
