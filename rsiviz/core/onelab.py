@@ -268,7 +268,8 @@ class OneLab:
 
 def _arrays(obj: T) -> T:
     """``obj`` with its float fields as 0-d arrays (see ZERO)."""
-    floats = {
+    # typed Any: t0 is a float field, and here a 0-d array like the rest
+    floats: dict[str, Any] = {
         f.name: np.asarray(v) for f in fields(obj) if type(v := getattr(obj, f.name)) is float
     }
     return replace(obj, **floats)
