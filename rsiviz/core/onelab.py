@@ -80,6 +80,14 @@ class OneLab:
         self.g_s, self.sigma = np.asarray(_flat(k.g_s)), np.asarray(_flat(k.sigma))
         self.g_v = np.asarray(_flat(k.g_v))
         self.g_v_boost = np.asarray(_flat(k.g_v) * ctl.boost)
+        # No lab paused or releasing: the factors 1.0 (research, follow, boost) and terms
+        # 0.0 (extra) change nothing, as dh, to which 0.0 is added, is never -0.0.
+        ones = (np.asarray(x) == 1.0 for x in (ctl.research, ctl.follow, ctl.boost))
+        self.free = (
+            all(x.all() for x in ones)
+            and not np.asarray(ctl.extra).any()
+            and not np.signbit(self.dh_free).any()
+        )
 
     def rates(self, t: FloatArray, h: FloatArray, s: FloatArray, c: FloatArray) -> Rates:
         """:func:`~rsiviz.core.model.rates` at times ``t`` (N, 1)."""
@@ -111,11 +119,16 @@ class OneLab:
         exponent *= LN10_
         ds = np.exp(exponent, out=exponent)
         ds *= k.g_s
-        ds *= ctl.research  # `* (s < s_stop)` skipped: s_stop is inf and s finite
+        if not self.free:
+            ds *= ctl.research
+        # `* (s < s_stop)` skipped: s_stop is inf and s finite
         dh = self.dh_free * (h < self.h_top)
         pull = spread * da
-        kappa = pull * ctl.follow
-        kappa += a
+        if self.free:
+            kappa = pull + a
+        else:
+            kappa = pull * ctl.follow
+            kappa += a
         kappa *= k.p
         kappa -= k.k_b / (k.s_max - s)
         return Rates(
@@ -135,17 +148,21 @@ class OneLab:
         ctl = self.ctl
         tau = rest * self.k.k_human
         tau += a * dh
-        front = ctl.follow * dh
-        front += ctl.extra
-        front *= pull
+        if self.free:
+            front = pull * dh
+        else:
+            front = ctl.follow * dh
+            front += ctl.extra
+            front *= pull
         tau += front
         tau *= self.k.p
         return tau
 
     def _dc(self, dh: FloatArray, ds: FloatArray) -> Any:
         dc = dh + ds
-        dc *= self.ctl.follow
-        dc += self.ctl.extra
+        if not self.free:
+            dc *= self.ctl.follow
+            dc += self.ctl.extra
         return dc
 
     def _dv(self, excess: FloatArray) -> Any:
@@ -154,7 +171,8 @@ class OneLab:
         dv = excess * self.sigma
         dv += ONE
         dv *= self.g_v
-        dv *= self.ctl.boost
+        if not self.free:
+            dv *= self.ctl.boost
         return dv
 
     def limit(self, r: Rates, s: FloatArray, v: FloatArray) -> Any:
@@ -213,9 +231,12 @@ class OneLab:
         ds -= s
         h, s = h + dh, s + ds
         lift = dh + ds
-        lift *= ctl.follow
-        lift += c
-        lift += ctl.extra * dt
+        if self.free:
+            lift += c
+        else:
+            lift *= ctl.follow
+            lift += c
+            lift += ctl.extra * dt
         c = np.minimum(lift, h + s)
         # move_oversight() without the uplift link's `* 1.0 + 0.0 * dt`: its sum with dt
         # is the same either way
