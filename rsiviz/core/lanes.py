@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from rsiviz.core.simulation import Simulation
 
 State = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+# history rows (one member's month) that lanes keep before writing them
+KEPT_ROWS = 1 << 16
 
 
 def move(k: Constants, ctl: LabControls, r: Rates, state: State, dt: FloatArray) -> State:
@@ -73,7 +75,11 @@ class Lanes:
         self.n_live, self.low = n, sim.month
         self._clock()
         self._fold()
-        self.log: list[tuple[np.ndarray, tuple[np.ndarray, ...]]] = []
+        # history rows kept for one write per array (a few MB at most: then written)
+        size, labs = min(max(0, end - sim.month - 1) * n, max(n, KEPT_ROWS)), sim.n_labs
+        self.kept = 0
+        self.at = np.empty(size, dtype=np.intp)
+        self.buffers = tuple(np.empty((size, labs)) for _ in range(6)) + (np.empty(size),)
         hist = sim.history
         # the development-pause modes are constant over quiet months: their rows at once
         hist.paused[sim.month + 1 : end] = sim.modes == FROZEN
@@ -180,21 +186,23 @@ class Lanes:
         written for the whole span by :meth:`__init__`). :meth:`_flush` writes them."""
         if not rows.size:
             return
+        if self.kept + rows.size > self.at.size:
+            self._flush()
+        lo, hi = self.kept, self.kept + rows.size
         # (month, member) as one flat index: much cheaper than indexing two axes
-        at = self.month[rows] * self.sim.n_members + self.rows[rows]
+        np.add(self.month[rows] * self.sim.n_members, self.rows[rows], out=self.at[lo:hi])
         h, s, c, v = self.state
         r = self.r
-        parts = (h, s, c, r.a, r.ds, r.dc, v)
-        self.log.append((at, tuple(part.take(rows, axis=0) for part in parts)))
+        for part, buffer in zip((h, s, c, r.a, r.ds, r.dc, v), self.buffers, strict=True):
+            # mode="clip" (the rows are in range) writes to ``out`` without a copy
+            np.take(part, rows, axis=0, out=buffer[lo:hi], mode="clip")
+        self.kept = hi
 
     def _flush(self) -> None:
         """Write the kept history rows, all at once: one write per array, not per step."""
-        if not self.log:
-            return
-        hist, labs = self.sim.history, self.sim.n_labs
-        at = np.concatenate([entry[0] for entry in self.log])
+        hist, labs, at = self.sim.history, self.sim.n_labs, self.at[: self.kept]
         wholes = (hist.h, hist.s, hist.c, hist.a, hist.ds, hist.dc, hist.v)
-        for i, whole in enumerate(wholes):
+        for whole, buffer in zip(wholes, self.buffers, strict=True):
             flat = whole.reshape(-1) if whole.ndim == 2 else whole.reshape(-1, labs)
-            flat[at] = np.concatenate([entry[1][i] for entry in self.log])
-        self.log.clear()
+            flat[at] = buffer[: self.kept]
+        self.kept = 0

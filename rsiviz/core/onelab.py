@@ -81,12 +81,14 @@ class OneLab:
         self.g_v = np.asarray(_flat(k.g_v))
         self.g_v_boost = np.asarray(_flat(k.g_v) * ctl.boost)
         # No lab paused or releasing: the factors 1.0 (research, follow, boost) and terms
-        # 0.0 (extra) change nothing, as dh, to which 0.0 is added, is never -0.0.
+        # 0.0 (extra) change nothing, as dh, to which 0.0 is added, is never -0.0; nor is
+        # ds (with g_S0 >= +0.0).
         ones = (np.asarray(x) == 1.0 for x in (ctl.research, ctl.follow, ctl.boost))
         self.free = (
             all(x.all() for x in ones)
             and not np.asarray(ctl.extra).any()
             and not np.signbit(self.dh_free).any()
+            and not np.signbit(k.g_s).any()
         )
 
     def rates(self, t: FloatArray, h: FloatArray, s: FloatArray, c: FloatArray) -> Rates:
@@ -184,14 +186,17 @@ class OneLab:
         else:
             ds = np.where(far, r.ds, np.minimum(r.ds, room * TWELVE))
             dc = self._dc(r.dh, ds)
-        speed = np.maximum(np.maximum(r.dh, ds), dc)[:, 0]
+        if self.free and ds is r.ds:
+            top = dc  # dh, ds >= +0.0 and dc = dh + ds: the largest of the three
+        else:
+            top = np.maximum(np.maximum(r.dh, ds), dc)
         drift = np.maximum(r.kappa, ZERO)
         drift *= r.ds_own
         drift += np.abs(r.tau)
         # combine(): oversight's speed at M = ds / g_S0, where oversight is below its top
         dv = self._dv(ds[:, 0] / self.g_s)
         below = v < self.k.v_max
-        np.maximum(speed, dv if below.all() else np.where(below, dv, ZERO), out=speed)
+        speed = np.maximum(top[:, 0], dv if below.all() else np.where(below, dv, ZERO))
         speed += TINY
         limit = np.divide(MOVE, speed, out=speed)
         drift += TINY

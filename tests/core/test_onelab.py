@@ -136,3 +136,15 @@ def test_one_lab_applies_only_to_one_lab_without_cuts_or_fixed_automation() -> N
 
 def _lanes(sim: Simulation) -> Lanes:
     return Lanes(sim, sim.month + 2)
+
+
+def test_history_rows_kept_in_small_batches_are_the_same() -> None:
+    """Lanes keep history rows and write them in batches (at most KEPT_ROWS at a time)."""
+    p = Params(years=4.0)
+    ps = [DevelopmentPause.at(2027.0, months=6, release="gradual")]
+    whole = Simulation(p, pauses=ps, overrides=_overrides(4, 24)).run()
+    with mock.patch("rsiviz.core.lanes.KEPT_ROWS", 5):
+        batched = Simulation(p, pauses=ps, overrides=_overrides(4, 24)).run()
+    for name in FIELDS:
+        _same_bits(getattr(batched, name), getattr(whole, name), name)
+    np.testing.assert_array_equal(batched.paused, whole.paused)
