@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 State = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 # history rows (one member's month) that lanes keep before writing them
 KEPT_ROWS = 1 << 16
+# a month, and the time that completes one, as 0-d arrays (numpy's faster operands)
+_MONTH, _FULL = np.asarray(MONTH), np.asarray(MONTH * (1 - 1e-12))
 
 
 def move(k: Constants, ctl: LabControls, r: Rates, state: State, dt: FloatArray) -> State:
@@ -73,7 +75,8 @@ class Lanes:
         self.begun = np.zeros(n, dtype=np.intp)
         self.live = np.ones(n, dtype=bool)
         self.n_live, self.low = n, sim.month
-        self._clock()
+        # each member's month boundary on the clock of the month-by-month path
+        self.base = (self.k.t0 + self.month * MONTH)[:, None]
         self._fold()
         # history rows kept for one write per array (a few MB at most: then written)
         size, labs = min(max(0, end - sim.month - 1) * n, max(n, KEPT_ROWS)), sim.n_labs
@@ -97,13 +100,9 @@ class Lanes:
         fit = fits(self.k, self.ctl, self.state[0].shape[1])
         self.one = OneLab(self.k, self.ctl) if fit else None
 
-    def _clock(self) -> None:
-        """Each member's month boundary on the clock of the month-by-month path."""
-        self.base = (self.k.t0 + self.month * MONTH)[:, None]
-
     def step(self) -> None:
         """One sub-step of every live member; record the months some of them finished."""
-        left = MONTH - self.elapsed
+        left = _MONTH - self.elapsed
         if self.n_live < self.live.size:
             left[~self.live] = 0.0  # a finished member stands still (a zero step is exact)
         one, state = self.one, self.state
@@ -122,7 +121,7 @@ class Lanes:
             self.state = move(self.k, self.ctl, self.r, state, dt)
         self.elapsed += dt
         self.calls += 1
-        crossed = self.elapsed[:, 0] >= MONTH * (1 - 1e-12)
+        crossed = self.elapsed[:, 0] >= _FULL
         fresh = None
         if crossed.any():
             fresh = self._cross(crossed)
@@ -143,6 +142,7 @@ class Lanes:
             rows = rows[self.live[rows]]
         month = self.month[rows] + 1
         self.month[rows] = month
+        self.base[rows, 0] = self.k.t0 + month * MONTH
         self.elapsed[rows] = 0.0
         self.begun[rows] = self.calls
         done = month == self.end
@@ -156,7 +156,6 @@ class Lanes:
                 rows = np.searchsorted(keep, rows)
         if self.n_live:
             self.low = -1  # found again when asked for
-            self._clock()
         else:
             self._flush()
         return rows
@@ -175,7 +174,7 @@ class Lanes:
         self.rows = self.rows[keep]
         self.k, self.ctl = take_members(self.k, keep), take_members(self.ctl, keep)
         self.state = tuple(x[keep] for x in self.state)  # type: ignore[assignment]
-        self.month, self.elapsed = self.month[keep], self.elapsed[keep]
+        self.month, self.elapsed, self.base = self.month[keep], self.elapsed[keep], self.base[keep]
         self.begun, self.live = self.begun[keep], self.live[keep]
         self._fold()
         return keep
