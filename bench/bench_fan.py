@@ -114,6 +114,25 @@ def recompute_once(
     return wall, cpu, probe.worst_ms / 1000.0, (phases[0], phases[1], phases[2])
 
 
+def edit_latency_without_fan(app: QApplication, window: Any, values: list[float]) -> float:
+    """The worst latency (s) of the same edits with the fan view closed (no background
+    job): what the edit's own re-run and redraw cost, for scale beside (b)."""
+    window.docks.toggle_view("fan", False)
+    spin(app, 0.5)  # the plots take the dock's room: that relayout is not an edit's
+    worst = 0.0
+    for value in values:
+        probe = LatencyProbe()
+        probe.start()
+        window.controller.set_param("compute_growth", value)
+        window.controller.flush()
+        spin(app, 0.1 + AFTER_S)
+        probe.stop()
+        worst = max(worst, probe.worst_ms / 1000.0)
+    if window.jobs.busy():
+        raise SystemExit("bench_fan: a background job ran with the fan view closed")
+    return worst
+
+
 def time_tornado(repeats: int) -> list[tuple[float, float]]:
     scenario = load_preset(PRESET)
     out = []
@@ -171,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     noise = [idle_latency(app, max(0.5, statistics.median(r[0] for r in runs))) / 1000.0]
     print(
         f"    (same timer, no background job, as long as one (a): worst {noise[0] * 1000:.0f} ms)"
+    )
+    alone = edit_latency_without_fan(app, window, [0.60 + 0.01 * i for i in range(args.repeats)])
+    print(
+        f"    (the same edits with the fan view closed, no background job: worst "
+        f"{alone * 1000:.0f} ms)"
     )
     rss = children_rss_mb(window)
     if rss:

@@ -224,6 +224,9 @@ def application() -> Any:
         app = QApplication([sys.argv[0] if sys.argv else "rsiviz"])
         app.setApplicationName("rsiviz")
         app.setOrganizationName("rsiviz")
+    from rsiviz.gui.gc_guard import collect_on_gui_thread
+
+    collect_on_gui_thread()  # a worker thread never destroys a Qt object (gc_guard.py)
     return app
 
 

@@ -58,6 +58,7 @@ WIDEST = {
     "status": ("Development pause on", "(not every lab complies)", "Lab A and Lab B"),
 }
 LINES = {"title": 2, "doubling": 2, "multiplier": 3, "status": 2}
+RESERVE_FROM_HEIGHT = 700  # a window this tall reserves every readout's lines (RsiClock)
 SIZES = {"title": (0.9, True), "doubling": (1.15, True), "multiplier": (1.0, False)}
 SIZES["status"] = (1.0, True)
 
@@ -172,8 +173,10 @@ class RsiClock(QWidget):
     Each readout has explicit line breaks (a number never wraps away from its unit), a
     font fitted to the clock's width (:data:`WIDEST`) and, with ``fixed_lines`` (the
     stage), a fixed height of its most lines (:data:`LINES`), so the dial does not jump
-    when a text changes; a docked clock in the window lets its labels take their text's
-    height instead, so a short dock still shows every line.
+    when a text changes. A docked clock in the window reserves those lines as a minimum
+    height while its window is at least :data:`RESERVE_FROM_HEIGHT` px tall (a readout that
+    gains a line then moves nothing: it re-laid out and repainted the whole window, ~50
+    ms); in a shorter window its labels take their text's height, so every line shows.
     """
 
     def __init__(
@@ -222,8 +225,12 @@ class RsiClock(QWidget):
             relative, bold = SIZES[key]
             font = fitted_font(self.theme.font(relative, bold), WIDEST[key], width, MIN_FONT)
             label.setFont(font)
+            height = int(LINES[key] * QFontMetricsF(font).lineSpacing() + 4)
             if self.fixed_lines:
-                label.setFixedHeight(int(LINES[key] * QFontMetricsF(font).lineSpacing() + 4))
+                label.setFixedHeight(height)
+            elif label is not self.title:
+                tall = self.window().height() >= RESERVE_FROM_HEIGHT
+                label.setMinimumHeight(height if tall else 0)
             if label is not self.status:
                 label.setStyleSheet(f"color: {self.colours.text};")
 

@@ -73,6 +73,9 @@ class SpanMarks:
         self.plot = plot
         self.label_ends = label_ends
         self._shown: list[tuple[float, float, bool]] | None = None
+        # the height (px) the end labels take at the top of the plot: the plot keeps its
+        # data below them (Plots._fit_y), so no curve runs behind a label's backing
+        self.band_px = 0.0
         # Made when first needed (most runs mark one development pause or none): eight
         # regions and lines made up front cost about 13 ms of start-up per plot.
         self.regions: list[pg.LinearRegionItem] = []
@@ -130,6 +133,7 @@ class SpanMarks:
         px = (x1 - x0) / max(view.width(), 1.0)  # data units per pixel
         rows: list[float] = []  # right edge (data x) of the last label in each row
         last: float | None = None
+        self.band_px = 0.0
         for end in sorted((e for e in self.ends if e.isVisible()), key=lambda e: e.value()):
             label = getattr(end, "label", None)
             if label is None:
@@ -150,6 +154,7 @@ class SpanMarks:
                 view.height(), 1.0
             )
             label.updatePosition()
+            self.band_px = 0.02 * view.height() + len(rows) * box.height()
 
     def restyle(self, theme: Theme, font_size: float) -> None:
         self._style = (theme, font_size)

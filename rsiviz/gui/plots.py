@@ -322,11 +322,11 @@ class Plots(pg.GraphicsLayoutWidget):
             top_vals += self._set(self.oversight, h.years[:rows], series["oversight"], max_points)
             self.overhang.updatePath()
         top_vals += self._others(h, snap, rows, max_points)
+        marks = spans(h.years[:rows], h.any_paused()[:rows, 0])
+        self.top_spans.show(marks)  # first: the top range keeps the data below its labels
+        self.bottom_spans.show(marks)
         self._fit_y("top", self.top, top_vals)
         self._show_hint(snap)
-        marks = spans(h.years[:rows], h.any_paused()[:rows, 0])
-        self.top_spans.show(marks)
-        self.bottom_spans.show(marks)
 
     def _others(self, h: History, snap: Snapshot, rows: int, max_points: int) -> list:
         """The other runs and bands, and the lower plot; returns top y values."""
@@ -444,6 +444,8 @@ class Plots(pg.GraphicsLayoutWidget):
             lo, hi = min(lo, 0.0), max(hi, np.log10(30.0))  # 1x and the 25x milestone
             step = 0.5
         lo, hi = np.floor(lo / step - 0.25) * step, np.ceil(hi / step + 0.25) * step
+        if key == "top":
+            hi = self._above_labels(lo, hi, step)
         old = self._y_ranges.get(key)
         if old is not None:
             lo, hi = min(lo, old[0]), max(hi, old[1])
@@ -451,6 +453,17 @@ class Plots(pg.GraphicsLayoutWidget):
             self._y_ranges[key] = (lo, hi)
             plot.setYRange(lo, hi, padding=0.0)
             self.refresh_grid()
+
+    def _above_labels(self, lo: float, hi: float, step: float) -> float:
+        """``hi`` raised (in whole steps) until the data ends below the top plot's end
+        labels ("development pause ends"): their opaque backing hid the newest stretch of
+        the frontier when it rose into them."""
+        band = self.top_spans.band_px
+        height = self.top.getViewBox().height()
+        if band <= 0 or height <= 2 * band:
+            return hi
+        top = hi + band * (hi - lo) / (height - band)  # the data's top stays `band` below
+        return float(np.ceil(top / step - 1e-9) * step)
 
     def refresh_grid(self) -> None:
         for grid in getattr(self, "grids", ()):  # resizeEvent comes during __init__

@@ -18,6 +18,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _gc_on_gui_thread(qapp):
+    """As in the app: cycles are collected on the GUI thread only (rsiviz/gui/gc_guard.py;
+    without it a test hung with a worker thread destroying a widget's QObject)."""
+    from rsiviz.gui.gc_guard import collect_on_gui_thread
+
+    return collect_on_gui_thread()
+
+
 @pytest.fixture(autouse=True)
 def _synchronous_reruns(request, monkeypatch):
     """Re-runs finish on the GUI thread in tests (on a loaded machine an ordinary re-run can

@@ -142,3 +142,34 @@ def test_the_legend_keeps_the_entries_it_shows_and_drops_the_others(window) -> N
     assert all(part.scene() is None for part in dropped)  # removed, not hidden
     legend.set_entries([(plots.ghost_cap, "Previous run (renamed)")])  # same item, new name
     assert [label.text for _, label in legend.items] == ["Previous run (renamed)"]
+
+
+def test_no_curve_runs_behind_a_development_pause_end_label(window, qtbot) -> None:
+    """The end label's opaque backing sat over the newest stretch of the frontier once it
+    rose to the top of the plot (pause_2028_instant at 2031, 1280x720): the plot keeps its
+    data below the labels."""
+    from PySide6.QtCore import QPointF
+
+    from rsiviz.core.scenario import load_preset
+    from rsiviz.gui.live_curve import LiveCurve
+
+    window.resize(1280, 720)
+    window.controller.load(load_preset("pause_2028_instant"))
+    window.controller.run_until(2031.0)
+    qtbot.wait(50)
+    plots = window.plots
+    labels = [
+        lb for lb in plots.top_spans.labels() if lb.isVisible() and lb.parentItem().isVisible()
+    ]
+    assert labels, "the development pause has ended by 2031: its label shows"
+    view = plots.top.getViewBox()
+    curves = [c for c in view.addedItems if isinstance(c, LiveCurve) and c.isVisible()]
+    assert any(c.xData is not None and len(c.xData) > 50 for c in curves)
+    for label in labels:
+        box = label.sceneBoundingRect()
+        for curve in curves:
+            if curve.xData is None:
+                continue
+            for x, y in zip(curve.xData, curve.yData, strict=True):
+                point = view.mapViewToScene(QPointF(float(x), float(y)))
+                assert not box.contains(point), (curve.opts.get("name"), x, y)

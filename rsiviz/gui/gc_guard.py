@@ -1,0 +1,52 @@
+"""Python's cyclic garbage collection runs on the GUI thread only.
+
+Python collects cycles in whichever thread happens to allocate when a generation fills up.
+If that is a worker thread (the video encoder, a job waiting on its child process) and the
+cycle holds a Qt object, PySide destroys the ``QObject`` on that thread: its destructor
+takes Qt's lock, then waits for the GIL, while the GUI thread, holding the GIL, waits for
+that lock to delete a widget. The test suite hung that way in ``test_export.py`` (both
+threads' native stacks in the closing note of this change). pyqtgraph documents the same
+hazard (``pyqtgraph.util.garbage_collector``).
+
+:func:`collect_on_gui_thread` turns automatic collection off and collects on a timer of
+the GUI thread instead, generation by generation, when each generation's count passes the
+threshold Python itself would have used.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+INTERVAL_MS = 500  # cycles wait at most this long for their collection
+
+
+class GuiThreadCollector(QObject):
+    """A timer on the GUI thread that does what Python's automatic collection would."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.threshold = gc.get_threshold()
+        self.timer = QTimer(self)
+        self.timer.setInterval(INTERVAL_MS)
+        self.timer.timeout.connect(self.collect)
+        gc.disable()
+        self.timer.start()
+
+    def collect(self) -> None:
+        """Collect the generations whose counts passed their thresholds (youngest first)."""
+        counts = gc.get_count()
+        for generation in range(3):
+            if counts[generation] <= self.threshold[generation]:
+                break
+            gc.collect(generation)
+
+
+def collect_on_gui_thread() -> GuiThreadCollector:
+    """Install the collector on the application (once; returns the one installed)."""
+    app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("create the QApplication first")
+    found = app.findChild(GuiThreadCollector)
+    return found if found is not None else GuiThreadCollector(app)

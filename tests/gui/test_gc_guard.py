@@ -1,0 +1,41 @@
+"""Cycles are collected on the GUI thread, never on a worker thread (rsiviz/gui/gc_guard.py)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+
+class _Cycle:
+    """A reference cycle that records the thread it is finally collected on."""
+
+    def __init__(self, seen: list[int]) -> None:
+        self.me = self
+        self.seen = seen
+
+    def __del__(self) -> None:
+        self.seen.append(threading.get_ident())
+
+
+def test_a_cycle_dropped_on_a_worker_thread_is_collected_on_the_gui_thread(qtbot) -> None:
+    from rsiviz.gui.app import application
+    from rsiviz.gui.gc_guard import INTERVAL_MS, GuiThreadCollector
+
+    application()  # the app's own start-up installs the collector
+    assert not gc.isenabled()
+    seen: list[int] = []
+    # more cycles than the youngest generation's threshold: automatic collection would
+    # run on the worker (collection counts net allocations, so junk freed does not count)
+    n = 2 * gc.get_threshold()[0] + 100
+
+    def worker() -> None:
+        for _ in range(n):
+            _Cycle(seen)  # garbage at once: only a collection can free it
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == []  # nothing collected on the worker thread
+    qtbot.waitUntil(lambda: len(seen) == n, timeout=20 * INTERVAL_MS)
+    assert set(seen) == {threading.get_ident()}
+    assert len(application().findChildren(GuiThreadCollector)) == 1  # installed once
