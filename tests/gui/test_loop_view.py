@@ -188,8 +188,10 @@ def test_the_picture_drawn_piece_by_piece_is_the_live_state(window, loop_view, q
         QApplication.processEvents()
     expected = loop_state(ctl.sim.history, ctl.view_month)
     assert loop_view.state == expected
-    qtbot.wait(SETTLE_MS * 4)  # frames stopped: the rest of the picture follows
-    assert loop_view._levels == {key: node_level(expected, key) for key in loop_view._boxes}
+    # frames stopped: the rest of the picture follows (after SETTLE_MS; a loaded CI
+    # machine may take several times that to serve the timer)
+    want = {key: node_level(expected, key) for key in loop_view._boxes}
+    qtbot.waitUntil(lambda: loop_view._levels == want, timeout=SETTLE_MS * 40)
     looks = [loop_view._look(s, expected) for s in loop_view._shapes]
     assert loop_view.canvas.looks == looks and loop_view.canvas.year == f"{expected.year:.1f}"
     assert loop_view.canvas.pixmap.toImage() == _full_redraw(loop_view)
