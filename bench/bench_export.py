@@ -2,11 +2,12 @@
 
     QT_QPA_PLATFORM=offscreen .venv-3.12/bin/python bench/bench_export.py [--story NAME]
         [--seconds 30] [--fps 30] [--width 1920] [--height 1080] [--format mp4|gif]
-        [--encoder pyav|ffmpeg|pillow]
+        [--encoder pyav|pyav-here|ffmpeg|pillow]
 
 ``--encoder`` compares the ways an installed app could write video (packaging/README.md,
 "Video export"), each fed the same rendered frames through the app's export pipeline:
-``pyav`` (the app's: PyAV, FFmpeg's libraries in-process), ``ffmpeg`` (raw frames piped to
+``pyav`` (the app's: PyAV, FFmpeg's libraries, in a worker process; ``pyav-here`` in this
+process), ``ffmpeg`` (raw frames piped to
 the static ffmpeg binary of imageio-ffmpeg, which must be installed), ``pillow`` (no FFmpeg:
 Pillow writes an animated GIF, or with ``--format webp`` an animated WebP).
 
@@ -113,6 +114,12 @@ class PillowSink:
 
 
 def _pyav(fmt: str):
+    """The app's: PyAV in a worker process of its own (VideoExport's default sink)."""
+    return None
+
+
+def _pyav_here(fmt: str):
+    """PyAV in this process (what the app falls back to when no worker process starts)."""
     from rsiviz.gui.video_encoder import AvWriter
 
     return AvWriter
@@ -120,6 +127,7 @@ def _pyav(fmt: str):
 
 SINKS = {
     "pyav": _pyav,
+    "pyav-here": _pyav_here,
     "ffmpeg": lambda fmt: FfmpegSink,
     "pillow": lambda fmt: lambda _fmt, *rest: PillowSink(fmt, *rest),
 }

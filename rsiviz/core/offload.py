@@ -56,7 +56,8 @@ class _Stopped(Exception):  # noqa: N818 (names what happened)
 
 def write_frame(stream: IO[bytes], obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
+    stream.write(_HEADER.pack(len(data)))
+    stream.write(data)  # not joined to the header: a video frame is megabytes
     stream.flush()
 
 
@@ -251,6 +252,14 @@ class Offload:
         if kind != "done":
             raise OffloadUnavailable(f"the worker process answered {kind!r}")
         return value
+
+    def kill(self) -> None:
+        """End the child at once, from any thread (a call waiting on it raises
+        :class:`OffloadUnavailable`); the next call starts a new one."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(OSError):
+                proc.kill()
 
     def close(self) -> None:
         """Ask the child to end, and end it if it does not (the window is closing)."""

@@ -3,11 +3,12 @@
 Frames are rendered on the GUI thread (pyqtgraph items must only be touched there) a few
 at a time from a 0-ms QTimer, so the event loop keeps running between batches; a worker
 thread hands them to PyAV (FFmpeg's libraries in one wheel, bundled by the installers),
-which encodes H.264 / yuv420p / +faststart (plays in PowerPoint and Keynote) or a palette
-GIF (rsiviz.gui.video_encoder). A bounded queue between the two keeps memory flat;
-cancel() stops both. The file is written atomically (a failure leaves the previous one as
-it was) and a watchdog ends an encoder that stops responding; every failure is reported
-once through ``finished(False, message)`` with both timers stopped.
+which runs in a worker process of its own (rsiviz.gui.video_encoder.ChildAvWriter) and
+encodes H.264 / yuv420p / +faststart (plays in PowerPoint and Keynote) or a palette GIF
+(rsiviz.gui.avwriter). A bounded queue between the two keeps memory flat; cancel() stops
+both. The file is written atomically (a failure leaves the previous one as it was) and a
+watchdog ends an encoder that stops responding, with its process; every failure is
+reported once through ``finished(False, message)`` with both timers stopped.
 
 Why PyAV and not the ffmpeg binary of imageio-ffmpeg: packaging/README.md, "Video export".
 """
@@ -15,6 +16,7 @@ Why PyAV and not the ffmpeg binary of imageio-ffmpeg: packaging/README.md, "Vide
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import queue
 import threading
@@ -30,11 +32,12 @@ from rsiviz.core.interventions import LinkCut
 from rsiviz.core.story import Story
 from rsiviz.gui import video_encoder
 from rsiviz.gui.exporters import ExportError, OffscreenStage, even_size
-from rsiviz.gui.video_encoder import AvWriter, Encoder, SinkFactory
+from rsiviz.gui.video_encoder import AvWriter, ChildAvWriter, Encoder, SinkFactory
 
 HOLD_SECONDS = 2.5  # each beat's caption stays this long before the next beat plays
 BATCH_MS = 15  # start no new frame after this long in one event-loop turn
 QUEUE_FRAMES = 6
+IN_CHILD = True  # encode in a worker process (a stuck encoder can then be ended)
 WATCHDOG_MS = 250  # how often the GUI thread looks at the encoder's deadline
 
 
@@ -82,7 +85,7 @@ def image_rgb(image: QImage) -> np.ndarray:
 class VideoExport(QObject):
     """One MP4/GIF export; ``progress(done, total)``, then ``finished(ok, message)`` once.
 
-    ``sink`` (default :class:`AvWriter`) and ``frame_timeout`` (default
+    ``sink`` (default: :class:`AvWriter` in a worker process, :class:`ChildAvWriter`) and ``frame_timeout`` (default
     :data:`video_encoder.FRAME_TIMEOUT_S`, seconds per encoder call) are looked up when the
     export is made, so tests can replace them.
     """
@@ -118,7 +121,9 @@ class VideoExport(QObject):
         self.done = 0
         self.running = False
         self._frames: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
-        make, size = sink or AvWriter, (self.width, self.height)
+        # the writer (AvWriter, looked up now so tests can replace it) in a worker process
+        make = sink or (functools.partial(ChildAvWriter, writer=AvWriter) if IN_CHILD else AvWriter)
+        size = (self.width, self.height)
         self.frame_timeout = frame_timeout or video_encoder.FRAME_TIMEOUT_S
         self._encoder = Encoder(
             lambda tmp: make(fmt, *size, fps, tmp),

@@ -1,14 +1,17 @@
-"""The video encoder side of an export: PyAV writing MP4/GIF on a worker thread, atomically,
-under a watchdog.
+"""The video encoder side of an export: PyAV writing MP4/GIF in a worker process, fed from a
+thread, atomically, under a watchdog.
 
-:class:`AvWriter` writes one file with PyAV. :class:`Encoder` feeds it queued frames on a
+:class:`ChildAvWriter` runs an :class:`~rsiviz.gui.avwriter.AvWriter` (PyAV, one file) in a
+child process (:mod:`rsiviz.core.offload`). :class:`Encoder` feeds it queued frames from a
 daemon thread, into a temporary file beside the target (:func:`rsiviz.core.atomic.atomic_path`)
 that replaces the target only when the whole video is written; a failure or a cancel removes
 the temporary and leaves the previous file untouched. Every call into the encoder (open, one
 frame, close) has a deadline; the GUI thread asks :meth:`Encoder.overdue` and, past it,
-:meth:`Encoder.give_up` abandons the export. A call stuck in native code (a hung network
-drive) cannot be interrupted from Python: the daemon thread is left to return on its own,
-then only removes its temporary, and never keeps the app from quitting.
+:meth:`Encoder.give_up` abandons the export and ends the worker process, which ends a call
+stuck in native code (a hung network drive, a wedged codec) and so the thread waiting on it.
+Where no worker process can start, the writer runs in this process: a stuck call then
+cannot be interrupted from Python, and the daemon thread is left to return on its own (it
+then only removes its temporary, and never keeps the app from quitting).
 """
 
 from __future__ import annotations
@@ -16,120 +19,95 @@ from __future__ import annotations
 import contextlib
 import functools
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
-from fractions import Fraction
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from rsiviz.core.atomic import atomic_path
+from rsiviz.core.offload import Offload, OffloadUnavailable
+from rsiviz.gui import avwriter
+from rsiviz.gui.avwriter import (  # noqa: F401 (re-exported: the export's writer and its settings)
+    GIF_FILTERS,
+    H264_OPTIONS,
+    AvWriter,
+    EncoderError,
+    FrameSink,
+)
 from rsiviz.gui.exporters import ExportError
 
-# H.264 for slides: x264 "veryfast" at constant quality 20, High profile, 4:2:0 chroma
-# (what PowerPoint, Keynote and browsers decode) and the index first (+faststart).
-H264_CODEC = "libx264"
-H264_OPTIONS = {"preset": "veryfast", "crf": "20", "profile": "high"}
-# One palette for the whole GIF from the frames' differences, ordered dithering.
-GIF_FILTERS = (("palettegen", "stats_mode=diff"), ("paletteuse", "dither=bayer"))
 # No single encoder call may take longer (a 1920x1080 frame takes ~30 ms with x264 veryfast);
 # opening gets OPEN_EXTRA_S more, closing CLOSE_SECONDS_PER_FRAME more for each frame (the
 # GIF palette is built from every frame at the end).
 FRAME_TIMEOUT_S = 20.0
 CLOSE_SECONDS_PER_FRAME = 0.5
-OPEN_EXTRA_S = 10.0  # opening also loads FFmpeg's libraries (seconds on a cold, slow disk)
+OPEN_EXTRA_S = 10.0  # opening also starts the worker process and loads FFmpeg's libraries
 
 
-def _av() -> Any:
-    """PyAV, imported on first use: the window starts without loading FFmpeg."""
-    try:
-        import av
-    except ImportError as exc:
-        raise ExportError(f"video export needs PyAV (pip install av): {exc}") from None
-    return av
+class ChildAvWriter:
+    """``writer(fmt, width, height, fps, path)`` (default :class:`AvWriter`) run in a worker
+    process, as a :class:`FrameSink` with :meth:`open` and :meth:`kill`.
 
+    ``writer`` must be picklable by name (a module-level class or function of a module the
+    worker can import without Qt). If no worker process can start, the writer runs here.
+    """
 
-class FrameSink(Protocol):
-    """Where the encoder thread puts frames: ``write(rgb (h, w, 3) uint8)``, then ``close()``."""
+    def __init__(
+        self, fmt: str, width: int, height: int, fps: float, path: str, writer: Any = AvWriter
+    ) -> None:
+        self.args = (writer, fmt, width, height, fps, path)
+        self.offload = Offload()
+        self.local: FrameSink | None = None  # the writer in this process (no worker)
+        self.killed = False
 
-    def write(self, rgb: np.ndarray) -> None: ...
+    @property
+    def pid(self) -> int | None:
+        return self.offload.pid
 
-    def close(self) -> None: ...
-
-    def abort(self) -> None: ...
-
-
-class AvWriter:
-    """An MP4 (H.264) or GIF file written with PyAV, one RGB frame at a time."""
-
-    def __init__(self, fmt: str, width: int, height: int, fps: float, path: str) -> None:
-        av = _av()
-        codec = H264_CODEC if fmt == "mp4" else "gif"
+    def open(self) -> None:
         try:
-            av.codec.Codec(codec, "w")
-        except (ValueError, av.FFmpegError):
-            raise ExportError(
-                f"this PyAV has no {codec} encoder for {fmt.upper()} (pip install av: the "
-                "PyPI wheels include it)"
-            ) from None
-        self.rate = Fraction(fps).limit_denominator(1001)
-        opts = {"movflags": "+faststart"} if fmt == "mp4" else {"loop": "0"}
-        try:
-            self.container = av.open(path, "w", format=fmt, options=opts)
-        except (OSError, av.FFmpegError) as exc:
-            raise ExportError(f"could not write {path}: {exc}") from None
-        self.stream = self.container.add_stream(codec, rate=self.rate)
-        self.stream.width, self.stream.height = width, height
-        self.stream.pix_fmt = "yuv420p" if fmt == "mp4" else "pal8"
-        if fmt == "mp4":
-            self.stream.options = dict(H264_OPTIONS)
-        self.graph = self._gif_graph(width, height) if fmt == "gif" else None
-        self.count = 0
-
-    def _gif_graph(self, width: int, height: int) -> Any:
-        """buffer -> split -> palettegen -> paletteuse -> buffersink, as ffmpeg's -filter_complex."""
-        graph = _av().filter.Graph()
-        src = graph.add_buffer(width=width, height=height, format="rgb24", time_base=1 / self.rate)
-        split = graph.add("split")
-        gen, use = (graph.add(name, args) for name, args in GIF_FILTERS)
-        src.link_to(split)
-        split.link_to(use, 0, 0)
-        split.link_to(gen, 1, 0)
-        gen.link_to(use, 0, 1)
-        use.link_to(graph.add("buffersink"))
-        graph.configure()
-        return graph
+            self.offload.call(avwriter.child_open, self.args)
+        except OffloadUnavailable as exc:
+            if self.killed:
+                raise
+            print(f"rsiviz: video encoder in this process ({exc})", file=sys.stderr)
+            self.offload.close()
+            writer, *rest = self.args
+            self.local = writer(*rest)
 
     def write(self, rgb: np.ndarray) -> None:
-        frame = _av().VideoFrame.from_ndarray(rgb, format="rgb24")
-        frame.pts, frame.time_base = self.count, 1 / self.rate
-        self.count += 1
-        self._encode(frame)
-
-    def _encode(self, frame: Any) -> None:
-        if self.graph is None:
-            self.container.mux(self.stream.encode(frame))
-            return
-        av = _av()
-        self.graph.push(frame)
-        while True:
-            try:
-                out = self.graph.pull()
-            except (av.BlockingIOError, av.EOFError):
-                return
-            self.container.mux(self.stream.encode(out))
+        if self.local is not None:
+            self.local.write(rgb)
+        else:
+            self.offload.call(avwriter.child_write, (rgb,))
 
     def close(self) -> None:
-        """Flush the filter and the encoder, write the index."""
-        if self.graph is not None:
-            self._encode(None)
-        self.container.mux(self.stream.encode(None))
-        self.container.close()
+        if self.local is not None:
+            self.local.close()
+            return
+        try:
+            self.offload.call(avwriter.child_close, ())
+        finally:
+            self.offload.close()
 
     def abort(self) -> None:
-        self.container.close()
+        if self.local is not None:
+            self.local.abort()
+            return
+        try:
+            if self.offload.alive and not self.killed:
+                self.offload.call(avwriter.child_abort, ())
+        finally:
+            self.offload.close()
+
+    def kill(self) -> None:
+        """End the worker process now (from any thread): a call waiting on it fails at once."""
+        self.killed = True
+        self.offload.kill()
 
 
 SinkFactory = Callable[[str, int, int, float, str], FrameSink]
@@ -140,7 +118,7 @@ class _AbandonedError(Exception):
 
 
 def _why(exc: BaseException) -> str:
-    if isinstance(exc, ExportError):
+    if isinstance(exc, ExportError | EncoderError):
         return str(exc)
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
@@ -171,6 +149,7 @@ class Encoder:
         self.error = ""
         self.written = 0
         self.tmp: Path | None = None
+        self.sink: FrameSink | None = None  # set (on the thread) before the sink is opened
         self._deadline: float | None = None
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="rsiviz-video-encoder", daemon=True)
@@ -197,10 +176,21 @@ class Encoder:
             if self.state not in ("running", "cancelled"):
                 return False
             self.state = "stalled"
+        kill = getattr(self.sink, "kill", None)
+        if kill is not None:  # a worker process: ending it ends the stuck call, and the thread
+            kill()
         if self.tmp is not None:
             with contextlib.suppress(OSError):  # Windows: still open; the thread removes it
                 self.tmp.unlink(missing_ok=True)
         return True
+
+    def _open(self, path: str) -> FrameSink:
+        """The sink for ``path``, opened (a :class:`ChildAvWriter` starts its process here)."""
+        self.sink = self.open_sink(path)
+        opener = getattr(self.sink, "open", None)
+        if opener is not None:
+            opener()
+        return self.sink
 
     def _call(self, fn: Callable[[], Any], allowance: float) -> Any:
         """``fn()`` with a deadline the watchdog checks; stop if the export was abandoned."""
@@ -217,7 +207,7 @@ class Encoder:
             with atomic_path(self.target) as tmp:
                 self.tmp = tmp
                 try:
-                    sink = self._call(lambda: self.open_sink(str(tmp)), self.timeout + OPEN_EXTRA_S)
+                    sink = self._call(lambda: self._open(str(tmp)), self.timeout + OPEN_EXTRA_S)
                 except _AbandonedError:
                     raise
                 except Exception as exc:

@@ -185,7 +185,7 @@ def test_no_writer_left_that_bypasses_the_atomic_helpers() -> None:
         ("gui/handout.py", "QPdfWriter("),
         ("gui/exporters.py", "setFileName("),
         ("gui/svg_fix.py", ".write_text("),  # pixel_sized, on the SVG's temporary
-        ("gui/video_encoder.py", 'av.open(path, "w"'),
+        ("gui/avwriter.py", 'av.open(path, "w"'),
         ("core/offload.py", 'open(1, "wb"'),  # the worker process's stdout pipe, no file
     }
     found = set()

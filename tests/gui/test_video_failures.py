@@ -4,7 +4,7 @@ stops the export's timers and thread, leaves no partial file and the previous fi
 
 from __future__ import annotations
 
-import errno
+import functools
 import sys
 import threading
 from collections.abc import Iterator
@@ -14,25 +14,19 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 
-from rsiviz.gui import exporters, video, video_encoder
+from rsiviz.gui import avwriter, exporters, video, video_encoder
 from rsiviz.gui.export_cli import main as export_main
 from rsiviz.gui.video_encoder import AvWriter
 
+from . import video_fakes
+
 PREVIOUS = b"the talk's previous video, kept byte for byte"
-RELEASE = threading.Event()  # lets a stalled fake encoder call return (the test's end)
+RELEASE = threading.Event()  # lets a stalled in-process encoder call return (the test's end)
 
 
-class FailingWriter(AvWriter):
-    """Real PyAV for three frames (a real partial file), then the disk is full."""
-
-    def write(self, rgb: np.ndarray) -> None:
-        if self.count >= 3:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        super().write(rgb)
-
-
-class StalledWriter(AvWriter):
-    """The third frame never comes back (as a hung network drive would), until released."""
+class StalledHereWriter(AvWriter):
+    """In this process (no worker process could start): the third frame never comes back
+    until released."""
 
     def write(self, rgb: np.ndarray) -> None:
         if self.count >= 2:
@@ -40,17 +34,25 @@ class StalledWriter(AvWriter):
         super().write(rgb)
 
 
-def broken_writer(*args: object) -> AvWriter:
-    raise RuntimeError("x264 [error]: broken ffmpeg build")
-
-
-# name -> (how to break it, what the one message says)
+# name -> (how to break it, what the one message says). The writers of video_fakes run in
+# the export's worker process, as the shipped writer does; "missing", "no_h264" and
+# "stalled_here" break the writer in this process (where it runs when no worker can start).
 FAILURES = {
     "missing": ("no av", "video export needs PyAV (pip install av)"),
     "no_h264": ("no codec", "this PyAV has no libx264_not_built encoder for MP4"),
-    "broken": (broken_writer, "the video encoder could not start: RuntimeError: x264 [error]"),
-    "mid_stream": (FailingWriter, "the video encoder failed after 3 frames: No space left"),
-    "stalled": (StalledWriter, "the video encoder stopped responding (nothing for 1 s)"),
+    "broken": (
+        video_fakes.broken_writer,
+        "the video encoder could not start: RuntimeError: x264 [error]",
+    ),
+    "mid_stream": (
+        video_fakes.FailingWriter,
+        "the video encoder failed after 3 frames: No space left",
+    ),
+    "stalled": (
+        video_fakes.StalledWriter,
+        "the video encoder stopped responding (nothing for 1 s)",
+    ),
+    "stalled_here": (StalledHereWriter, "the video encoder stopped responding (nothing for 1 s)"),
 }
 
 
@@ -66,10 +68,12 @@ def _break(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     if how == "no av":
         monkeypatch.setitem(sys.modules, "av", None)  # `import av` raises ImportError
     elif how == "no codec":
-        monkeypatch.setattr(video_encoder, "H264_CODEC", "libx264_not_built")
+        monkeypatch.setattr(avwriter, "H264_CODEC", "libx264_not_built")
     else:
         monkeypatch.setattr(video, "AvWriter", how)
-    if how is StalledWriter:  # a short deadline keeps the test fast
+    if name in ("missing", "no_h264", "stalled_here"):
+        monkeypatch.setattr(video, "IN_CHILD", False)
+    if name.startswith("stalled"):  # a short deadline keeps the test fast
         monkeypatch.setattr(video_encoder, "FRAME_TIMEOUT_S", 1.0)
 
 
@@ -91,8 +95,15 @@ def _assert_cleaned_up(job: video.VideoExport, out: Path, name: str) -> None:
     assert out.read_bytes() == PREVIOUS  # the previous file, untouched
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no partial, no temp
     if name == "stalled":
-        # A call stuck in native code cannot be interrupted: the thread is a daemon (never
-        # holds up quitting) and, once its call returns, ends without writing anything.
+        # In a worker process, the stuck call is ended with the process: so is the thread.
+        job.encoder_thread.join(5.0)
+        assert not job.encoder_thread.is_alive()
+        sink = job._encoder.sink
+        assert isinstance(sink, video_encoder.ChildAvWriter) and sink.killed
+        assert not sink.offload.alive
+    if name == "stalled_here":
+        # A call stuck in native code in this process cannot be interrupted: the thread is a
+        # daemon (never holds up quitting) and, once its call returns, ends writing nothing.
         assert job.encoder_thread.daemon and job.encoder_thread.is_alive()
         RELEASE.set()
     job.encoder_thread.join(10.0)
@@ -157,19 +168,27 @@ def test_window_video_failure_shows_the_message_and_the_window_carries_on(
     _assert_cleaned_up(job, out, name)
 
 
+@pytest.mark.parametrize("where", ["worker", "here"])
 def test_window_exports_again_after_a_stalled_encoder(
-    window, qtbot, tmp_path: Path, monkeypatch, released
+    window, qtbot, tmp_path: Path, monkeypatch, released, where: str
 ) -> None:
     out = tmp_path / "talk.gif"
     out.write_bytes(PREVIOUS)
     monkeypatch.setattr(video_encoder, "FRAME_TIMEOUT_S", 1.0)
-    monkeypatch.setattr(video, "AvWriter", StalledWriter)
+    stalled_writer = video_fakes.StalledWriter if where == "worker" else StalledHereWriter
+    monkeypatch.setattr(video, "AvWriter", stalled_writer)
+    monkeypatch.setattr(video, "IN_CHILD", where == "worker")
     window.controller.advance(6)
     stalled = _export_from_menu(window, monkeypatch, out)
     qtbot.waitUntil(lambda: not stalled.running, timeout=20_000)
     assert "stopped responding" in window.banner.text()
+    if where == "worker":  # ended with its process
+        stalled.encoder_thread.join(5.0)
+        assert not stalled.encoder_thread.is_alive()
+    else:
+        assert stalled.encoder_thread.is_alive()  # stuck in this process until released
     monkeypatch.setattr(video, "AvWriter", AvWriter)
-    window.actions.export.trigger()  # while the stuck thread is still stuck
+    window.actions.export.trigger()
     job = window.video_export
     assert job is not stalled
     qtbot.waitUntil(lambda: not job.running, timeout=60_000)
@@ -182,37 +201,81 @@ def test_window_exports_again_after_a_stalled_encoder(
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
 
 
-def test_slow_but_steady_encoder_is_not_given_up(qtbot, tmp_path: Path) -> None:
-    """The deadline is per call: an encoder slower than real time but making progress ends."""
-    import time
-
+def _small_export(out: Path, sink: object, frame_timeout: float | None = None) -> video.VideoExport:
     from rsiviz.core.story import find_story
 
-    class SlowWriter(AvWriter):
-        def write(self, rgb: np.ndarray) -> None:
-            time.sleep(0.1)
-            super().write(rgb)
-
-    out = tmp_path / "slow.gif"
-    job = video.VideoExport(
+    return video.VideoExport(
         find_story("rsi_clock"),
         out,
-        "gif",
+        out.suffix[1:],
         width=160,
         fps=4,
         hold=0.25,
         last_beat=1,
-        sink=SlowWriter,
-        frame_timeout=0.5,
+        sink=sink,  # type: ignore[arg-type]
+        frame_timeout=frame_timeout,
     )
+
+
+def _run(qtbot, job: video.VideoExport) -> list[tuple[bool, str]]:
     result: list[tuple[bool, str]] = []
     job.finished.connect(lambda ok, msg: result.append((ok, msg)))
     job.start()
     qtbot.waitUntil(lambda: bool(result), timeout=30_000)
-    assert result == [(True, f"Wrote {job.total} frames to {out}")]
-    assert job.total * 0.1 > 0.5  # the whole export took longer than one deadline
     job.encoder_thread.join(5.0)
     assert not job.encoder_thread.is_alive()
+    return result
+
+
+@pytest.mark.parametrize("where", ["worker", "here"])
+def test_slow_but_steady_encoder_is_not_given_up(qtbot, tmp_path: Path, where: str) -> None:
+    """The deadline is per call: an encoder slower than real time but making progress ends."""
+    out = tmp_path / "slow.gif"
+    slow = video_fakes.SlowWriter
+    sink = (
+        functools.partial(video_encoder.ChildAvWriter, writer=slow) if where == "worker" else slow
+    )
+    job = _small_export(out, sink, frame_timeout=0.5)
+    assert _run(qtbot, job) == [(True, f"Wrote {job.total} frames to {out}")]
+    assert job.total * 0.1 > 0.5  # the whole export took longer than one deadline
+    assert out.read_bytes()[:6] == b"GIF89a"
+
+
+def test_the_encoder_runs_in_a_worker_process_and_ends_it(qtbot, tmp_path: Path) -> None:
+    """The shipped path: PyAV in a child process (its pid is not ours), gone when done."""
+    import os
+
+    import av
+
+    out = tmp_path / "talk.mp4"
+    job = _small_export(out, None)
+    pids: list[int | None] = []  # the worker's, while frames are encoded
+    job.progress.connect(lambda *_: pids.append(getattr(job._encoder.sink, "pid", None)))
+    assert _run(qtbot, job) == [(True, f"Wrote {job.total} frames to {out}")]
+    sink = job._encoder.sink
+    assert isinstance(sink, video_encoder.ChildAvWriter) and sink.local is None
+    assert {p for p in pids if p is not None} - {os.getpid()}
+    assert not sink.offload.alive  # closed with the file
+    with av.open(str(out)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == job.total
+        assert container.streams.video[0].codec_context.name == "h264"
+    assert sink.offload.failure is None
+
+
+def test_without_a_worker_process_the_encoder_runs_here(
+    qtbot, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """A worker that cannot start (no executable): one line on stderr, the same video."""
+    from rsiviz.core import offload
+
+    monkeypatch.setattr(offload, "child_command", lambda: [str(tmp_path / "no-such-program")])
+    out = tmp_path / "talk.gif"
+    job = _small_export(out, None)
+    assert _run(qtbot, job) == [(True, f"Wrote {job.total} frames to {out}")]
+    sink = job._encoder.sink
+    assert isinstance(sink, video_encoder.ChildAvWriter) and sink.local is not None
+    assert "video encoder in this process (cannot start a worker process" in capsys.readouterr().err
+    assert out.read_bytes()[:6] == b"GIF89a"
 
 
 def test_closing_the_window_mid_export_stops_it_and_keeps_the_previous_file(
@@ -232,3 +295,17 @@ def test_closing_the_window_mid_export_stops_it_and_keeps_the_previous_file(
     qtbot.waitUntil(lambda: not job.running and not job.watchdog.isActive(), timeout=5_000)
     assert out.read_bytes() == PREVIOUS
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+
+
+def test_the_worker_side_of_the_encoder_loads_no_qt() -> None:
+    """The worker process imports the writer by name: it must not pull Qt in (seconds of
+    start-up, and the frozen worker has no display to give it)."""
+    import subprocess
+
+    code = (
+        "import sys, rsiviz.gui.avwriter, rsiviz.core.offload; "
+        "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))); "
+        "print(qt, file=sys.stderr); sys.exit(1 if qt else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
