@@ -243,8 +243,13 @@ def check_video(mp4_path: Path) -> str:
     want = (job.total, "h264", "yuv420p", *VIDEO_SIZE)
     if found != want:
         raise AssertionError(f"{mp4_path} decodes as {found}, expected {want}")
+    # the app encodes in a worker process (a stalled encoder can be ended with it)
+    where = (
+        "in this process" if getattr(job._encoder.sink, "local", None) else "in a worker process"
+    )
     return (
-        f"{frames} frames {ctx.name} {ctx.pix_fmt} {ctx.width}x{ctx.height}, PyAV {av.__version__}"
+        f"{frames} frames {ctx.name} {ctx.pix_fmt} {ctx.width}x{ctx.height}, PyAV "
+        f"{av.__version__}, encoded {where}"
     )
 
 

@@ -78,14 +78,19 @@ def test_ci_package_script_is_valid_bash() -> None:
 
 
 def test_a_bundle_without_video_fails_the_self_test(qapp, tmp_path: Path, monkeypatch) -> None:
-    """No encoder (PyAV missing from a bundle): the video check fails with the reason."""
-    from rsiviz.gui import selftest, video_encoder
-    from rsiviz.gui.exporters import ExportError
+    """No encoder (PyAV missing from a bundle): the video check fails with the reason. The
+    export's worker process is what imports PyAV: a stand-in ``av`` first on its path
+    fails to import there, as a bundle without PyAV would."""
+    import av  # noqa: F401 (this process keeps the real one: the check decodes with it)
 
-    def no_av():
-        raise ExportError("video export needs PyAV (pip install av): No module named 'av'")
+    from rsiviz.gui import selftest
 
-    monkeypatch.setattr(video_encoder, "_av", no_av)
+    fake = tmp_path / "no-av"
+    (fake / "av").mkdir(parents=True)
+    (fake / "av" / "__init__.py").write_text(
+        "raise ImportError(\"No module named 'av'\")\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(fake))  # the worker's PYTHONPATH is this process's path
     check = selftest._run("video", lambda: selftest.check_video(tmp_path / "v.mp4"))
     assert check["ok"] is False
     assert "needs PyAV" in check["detail"]
@@ -98,3 +103,4 @@ def test_video_check_decodes_the_mp4_it_wrote(qapp, tmp_path: Path) -> None:
     detail = selftest.check_video(tmp_path / "v.mp4")
     frames = round(selftest.VIDEO_SECONDS * selftest.VIDEO_FPS)
     assert detail.startswith(f"{frames} frames h264 yuv420p 320x180")
+    assert detail.endswith("encoded in a worker process")
