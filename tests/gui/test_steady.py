@@ -173,3 +173,43 @@ def test_no_curve_runs_behind_a_development_pause_end_label(window, qtbot) -> No
             for x, y in zip(curve.xData, curve.yData, strict=True):
                 point = view.mapViewToScene(QPointF(float(x), float(y)))
                 assert not box.contains(point), (curve.opts.get("name"), x, y)
+
+
+class _Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_a_new_run_with_a_new_range_paints_the_chart_once(window, qtbot) -> None:
+    """The view boxes settle their new range before the paint: pyqtgraph left alone moves
+    the items during the paint, and Qt paints the whole chart a second time."""
+    import dataclasses
+
+    from rsiviz.core.scenario import load_preset
+
+    ctl, plots = window.controller, window.plots
+    snaps = []
+    for returns in (0.6, 1.2):
+        sc = load_preset("race_one_lab_defects")
+        ctl.load(dataclasses.replace(sc, params=sc.params.replace(software_returns=returns)))
+        ctl.runner.wait_idle(60)
+        ctl.advance(ctl.sim.n_months - ctl.sim.month)
+        qtbot.wait(100)
+        snaps.append(plots.snapshot)
+    ranges = set()
+    paints = _Paints()
+    plots.viewport().installEventFilter(paints)
+    for snap in [*snaps, *snaps]:
+        qtbot.wait(50)
+        paints.count = 0
+        plots.show_snapshot(snap)
+        qtbot.wait(150)  # every paint the new run asks for
+        ranges.add(tuple(plots.top.viewRange()[1]))
+        assert paints.count == 1
+    assert len(ranges) == 2  # each run its own range
