@@ -153,3 +153,27 @@ def test_a_child_that_dies_before_any_answer_is_not_started_again(tmp_path) -> N
     assert child.failure is not None and "before its first answer" in child.failure
     with pytest.raises(OffloadUnavailable):
         child.start()
+
+
+def test_frames_carry_large_arrays_out_of_band_and_exactly() -> None:
+    """A video frame (6 MB) goes through the pipe as it is, not copied into the pickle."""
+    import io
+
+    import numpy as np
+
+    from rsiviz.core.offload import _HEADER, read_frame, write_frame
+
+    rgb = np.random.default_rng(1).integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
+    strided = np.arange(40.0).reshape(5, 8)[:, ::2]  # not contiguous: pickled in-band
+    stream = io.BytesIO()
+    write_frame(stream, ("frame", (rgb, strided, "text")))
+    raw = stream.getvalue()
+    pickled = _HEADER.unpack(raw[: _HEADER.size])[0]
+    assert pickled < 10_000 and len(raw) > rgb.nbytes  # the pixels travel outside the pickle
+    stream.seek(0)
+    kind, (back, back_strided, text) = read_frame(stream)
+    assert kind == "frame" and text == "text"
+    assert back.dtype == rgb.dtype and back.shape == rgb.shape and np.array_equal(back, rgb)
+    assert np.array_equal(back_strided, strided)
+    with pytest.raises(EOFError):
+        read_frame(stream)
