@@ -10,18 +10,20 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 from rsiviz.gui.steady import Steady
 
 
-class _LayoutRequests(QObject):
-    def __init__(self) -> None:
+class _Events(QObject):
+    """Counts the events of one type that the watched object receives."""
+
+    def __init__(self, kind: QEvent.Type) -> None:
         super().__init__()
-        self.count = 0
+        self.kind, self.count = kind, 0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
+        if event.type() == self.kind:
             self.count += 1
         return False
 
 
-def _held_label(qtbot) -> tuple[QWidget, QLabel, _LayoutRequests]:  # type: ignore[no-untyped-def]
+def _held_label(qtbot) -> tuple[QWidget, QLabel, _Events]:  # type: ignore[no-untyped-def]
     top = QWidget()
     qtbot.addWidget(top)
     label = QLabel("2026.0")
@@ -31,7 +33,7 @@ def _held_label(qtbot) -> tuple[QWidget, QLabel, _LayoutRequests]:  # type: igno
     top.show()
     qtbot.waitExposed(top)
     QApplication.processEvents()
-    counter = _LayoutRequests()
+    counter = _Events(QEvent.Type.LayoutRequest)
     top.installEventFilter(counter)
     return top, label, counter
 
@@ -175,17 +177,6 @@ def test_no_curve_runs_behind_a_development_pause_end_label(window, qtbot) -> No
                 assert not box.contains(point), (curve.opts.get("name"), x, y)
 
 
-class _Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
 def test_a_new_run_with_a_new_range_paints_the_chart_once(window, qtbot) -> None:
     """The view boxes settle their new range before the paint: pyqtgraph left alone moves
     the items during the paint, and Qt paints the whole chart a second time."""
@@ -203,7 +194,7 @@ def test_a_new_run_with_a_new_range_paints_the_chart_once(window, qtbot) -> None
         qtbot.wait(100)
         snaps.append(plots.snapshot)
     ranges = set()
-    paints = _Paints()
+    paints = _Events(QEvent.Type.Paint)
     plots.viewport().installEventFilter(paints)
     for snap in [*snaps, *snaps]:
         qtbot.wait(50)
