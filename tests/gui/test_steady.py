@@ -204,3 +204,30 @@ def test_a_new_run_with_a_new_range_paints_the_chart_once(window, qtbot) -> None
         ranges.add(tuple(plots.top.viewRange()[1]))
         assert paints.count == 1
     assert len(ranges) == 2  # each run its own range
+
+
+def test_axis_titles_are_measured_as_the_label_would_be(window) -> None:
+    """fit_title measures candidates on a scratch document: the width it finds is the
+    label's own once set, for every candidate size and both titles."""
+    from rsiviz.gui.plot_items import _label_width, short_title
+
+    for plot in (window.plots.top, window.plots.bottom):
+        axis = plot.getAxis("left")
+        title = axis.labelText
+        for text in (title, short_title(title)):
+            for size in ("9.0pt", "14.5pt", "30.0pt"):
+                style = {"font-size": size, "color": "#123456"}
+                predicted = _label_width(axis, text, style)
+                axis.setLabel(text, **style)
+                assert predicted == axis.label.boundingRect().width() > 0
+
+
+def test_value_axes_never_take_an_si_prefix(window) -> None:
+    """A range inside (0, 1) made pyqtgraph append "(x0.001)" to a unitless title, and
+    re-render the title at every range change."""
+    for plot in (window.plots.top, window.plots.bottom):
+        plot.setYRange(0.0, 0.004, padding=0)
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            assert not axis.autoSIPrefix and axis.autoSIPrefixScale == 1.0
+            assert "(x" not in axis.labelString()
