@@ -85,9 +85,9 @@ def image_rgb(image: QImage) -> np.ndarray:
 class VideoExport(QObject):
     """One MP4/GIF export; ``progress(done, total)``, then ``finished(ok, message)`` once.
 
-    ``sink`` (default: :class:`AvWriter` in a worker process, :class:`ChildAvWriter`) and ``frame_timeout`` (default
-    :data:`video_encoder.FRAME_TIMEOUT_S`, seconds per encoder call) are looked up when the
-    export is made, so tests can replace them.
+    ``sink`` (default: :class:`AvWriter` in a worker process, :class:`ChildAvWriter`) and
+    ``frame_timeout`` (default :data:`video_encoder.FRAME_TIMEOUT_S`, seconds per encoder
+    call) are looked up when the export is made, so tests can replace them.
     """
 
     progress = Signal(int, int)

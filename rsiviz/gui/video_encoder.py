@@ -31,13 +31,7 @@ import numpy as np
 from rsiviz.core.atomic import atomic_path
 from rsiviz.core.offload import Offload, OffloadUnavailable
 from rsiviz.gui import avwriter
-from rsiviz.gui.avwriter import (  # noqa: F401 (re-exported: the export's writer and its settings)
-    GIF_FILTERS,
-    H264_OPTIONS,
-    AvWriter,
-    EncoderError,
-    FrameSink,
-)
+from rsiviz.gui.avwriter import AvWriter, EncoderError, FrameSink
 from rsiviz.gui.exporters import ExportError
 
 # No single encoder call may take longer (a 1920x1080 frame takes ~30 ms with x264 veryfast);
