@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFontMetricsF, QTextDocument
 
 from rsiviz.gui.live_curve import LiveCurve
+from rsiviz.gui.strip_items import SpanRect
 from rsiviz.gui.theme import ALERT_TEXT, BACKGROUND, PAUSE_FILL, Theme
 from rsiviz.gui.units import tick_label, tick_values
 
@@ -85,7 +86,7 @@ class SpanMarks:
         self.band_px = 0.0
         # Made when first needed (most runs mark one development pause or none): eight
         # regions and lines made up front cost about 13 ms of start-up per plot.
-        self.regions: list[pg.LinearRegionItem] = []
+        self.regions: list[SpanRect] = []
         self.ends: list[pg.InfiniteLine] = []
         self._fill: object = PAUSE_FILL
         self._style: tuple[Theme, float] | None = None
@@ -94,7 +95,7 @@ class SpanMarks:
     def _grow(self, count: int) -> None:
         """At least ``count`` (at most MAX_SPANS) regions and end lines, styled as the rest."""
         while len(self.regions) < min(count, MAX_SPANS):
-            region = pg.LinearRegionItem(movable=False, brush=self._fill, pen=pg.mkPen(None))
+            region = SpanRect(brush=self._fill)
             end = pg.InfiniteLine(
                 angle=90,
                 movable=False,

@@ -25,6 +25,7 @@ from rsiviz.gui.plot_items import (
     fit_title,
     make_curve,
 )
+from rsiviz.gui.strip_items import GrowingFill
 from rsiviz.gui.theme import OVERHANG_FILL, Theme
 from rsiviz.gui.units import (
     AXIS_TITLES,
@@ -36,6 +37,10 @@ from rsiviz.gui.units import (
 
 MAX_LABS = 5
 LOWER_MODES = {"gap": "Gap over oversight", "multiplier": "Progress multiplier"}
+
+
+# While a run plays, a y range that must grow grows this share of its span further.
+GROW_ROOM = 0.15
 
 
 class Plots(pg.GraphicsLayoutWidget):
@@ -96,11 +101,9 @@ class Plots(pg.GraphicsLayoutWidget):
         self.cf_over = make_curve(top)
         self.potential = make_curve(top)
         self.frontier = make_curve(top)
-        self.overhang = pg.FillBetweenItem(self.frontier, self.potential, brush=OVERHANG_FILL)
+        self.overhang = GrowingFill(self.frontier, self.potential, brush=OVERHANG_FILL)
         self.overhang.setZValue(-10)
         top.addItem(self.overhang)
-        for curve in (self.frontier, self.potential):  # redraw updates it once, not twice
-            curve.sigPlotChanged.disconnect(self.overhang.curveChanged)
         self.oversight = make_curve(top)
         self.labs = [make_curve(top) for _ in range(MAX_LABS)]
         self.top_spans = SpanMarks(top, label_ends=True)
@@ -453,6 +456,15 @@ class Plots(pg.GraphicsLayoutWidget):
             hi = self._above_labels(lo, hi, step)
         old = self._y_ranges.get(key)
         if old is not None:
+            if self.draft and (lo < old[0] or hi > old[1]):
+                # Growing while the run plays: leave room to grow into. Each new range
+                # repaints both plots whole; in steps of one unit that was every fifth
+                # frame of a fast run (a strip chart otherwise repaints a thin strip).
+                room = GROW_ROOM * (max(hi, old[1]) - min(lo, old[0]))
+                if hi > old[1]:
+                    hi = float(np.ceil((hi + room) / step) * step)
+                if lo < old[0]:
+                    lo = float(np.floor((lo - room) / step) * step)
             lo, hi = min(lo, old[0]), max(hi, old[1])
         if old != (lo, hi):
             self._y_ranges[key] = (lo, hi)
