@@ -22,7 +22,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 # Repainted around the newest segment, in pixels beyond the pen's width: antialiasing's
@@ -55,6 +55,9 @@ class LiveCurve(pg.PlotCurveItem):
     _pad_cache: tuple[float, float] | None = None  # _pad() for the current view and pen
     _part_lines: Any = None  # line-segment buffer for painting a stretch (draft)
     partial_paints = 0  # (tests) paints that drew only the exposed stretch
+    # the device length from the first point to each point (see _run_to), and its scale
+    _runs: np.ndarray | None = None
+    _runs_key: tuple[float, float, float, float] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,6 +83,7 @@ class LiveCurve(pg.PlotCurveItem):
         self._hold = None  # (Qt repaints where the item was painted: the old hold's area)
         self._shown = None
         self._extent = None
+        self._runs = None
         self.generation += 1
         self.grown_from = None
         super().setData(*args, **kwargs)
@@ -260,10 +264,31 @@ class LiveCurve(pg.PlotCurveItem):
             p.drawLines(*self._part_lines.drawargs())
             return
         if i0 > 0 and pen.style() != Qt.PenStyle.SolidLine:
-            t = p.transform()  # this item to the device: where a cosmetic pen is dashed
-            dx, dy = np.diff(self.xData[: i0 + 1]), np.diff(self.yData[: i0 + 1])
-            run = float(np.hypot(t.m11() * dx + t.m21() * dy, t.m12() * dx + t.m22() * dy).sum())
             pen = QPen(pen)
+            run = self._run_to(i0, p.transform())
             pen.setDashOffset(pen.dashOffset() + run / max(pen.widthF(), 1.0))
         p.setPen(pen)
-        p.drawPath(pg.arrayToQPath(xs, ys, connect="all", finiteCheck=False))
+        if len(xs) > 32:
+            p.drawPath(pg.arrayToQPath(xs, ys, connect="all", finiteCheck=False))
+            return
+        xl, yl = xs.tolist(), ys.tolist()  # (a few points: quicker than arrayToQPath)
+        path = QPainterPath()
+        path.moveTo(xl[0], yl[0])
+        for u, v in zip(xl[1:], yl[1:], strict=True):
+            path.lineTo(u, v)
+        p.drawPath(path)
+
+    def _run_to(self, i: int, t: QTransform) -> float:
+        """The curve's length on the device from its first point to point ``i``: where a
+        cosmetic pen's dash pattern stands there. The lengths are kept, and extended as
+        the curve grows, until the data or the scale changes."""
+        key = (t.m11(), t.m12(), t.m21(), t.m22())
+        if self._runs is None or self._runs_key != key:
+            self._runs, self._runs_key = np.zeros(1), key
+        runs = self._runs
+        if len(runs) <= i:
+            k = len(runs) - 1
+            dx, dy = np.diff(self.xData[k : i + 1]), np.diff(self.yData[k : i + 1])
+            steps = np.hypot(key[0] * dx + key[2] * dy, key[1] * dx + key[3] * dy)
+            runs = self._runs = np.concatenate([runs, runs[-1] + np.cumsum(steps)])
+        return float(runs[i])

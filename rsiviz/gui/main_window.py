@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.video_export: Any = None  # rsiviz.gui.video.VideoExport while one runs
         self._scheduled: tuple = ()
         self._screen_hooked = False
+        self._unshown_frame: Snapshot | None = None  # the newest frame while hidden
         self._view_actions: dict[str, QAction] = {}  # View > Views, by view key
         self.plots = Plots(self.theme, styled=False)  # styled by self.apply_theme() below
         self.plots.start_hint = "Press Play (Space) to run the model"
@@ -314,6 +315,14 @@ class MainWindow(QMainWindow):
 
     # -- controller -> views ------------------------------------------------------------
     def _on_view_state_frame(self, snap: Snapshot) -> None:
+        if self.isMinimized() or (
+            self.isHidden() and self.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+        ):
+            # Hidden or minimised (behind a presenter's stage, say): drawn when shown again.
+            # Drawing it anyway cost the stage a third of its frame.
+            self._unshown_frame = snap
+            return
+        self._unshown_frame = None
         self.plots.show_snapshot(snap)
         self.transport.show_snapshot(snap)
         self.clock.show_snapshot(snap)
@@ -397,6 +406,8 @@ class MainWindow(QMainWindow):
     # -- window-only behaviour ----------------------------------------------------------
     def showEvent(self, event: object) -> None:
         super().showEvent(event)
+        if self._unshown_frame is not None:
+            self._on_view_state_frame(self._unshown_frame)
         handle = self.windowHandle()
         if handle is not None and not self._screen_hooked:
             self._screen_hooked = True
@@ -404,6 +415,12 @@ class MainWindow(QMainWindow):
             handle.screenChanged.connect(lambda _screen: self.apply_theme())
             if not self.docks.restored_geometry:
                 self._size_panels()  # in proportion to the size the window opened at
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        restored = event.type() == QEvent.Type.WindowStateChange and not self.isMinimized()
+        if restored and self._unshown_frame is not None:
+            self._on_view_state_frame(self._unshown_frame)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.autosave is not None and not self.autosave.may_quit(self, self.save_file):

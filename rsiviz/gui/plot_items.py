@@ -7,9 +7,12 @@ text; lines are repainted cheaply and only move when a range changes.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFontMetricsF, QTextDocument
+from PySide6.QtCore import QLineF
+from PySide6.QtGui import QFontMetricsF, QPainter, QTextDocument
 
 from rsiviz.gui.live_curve import LiveCurve
 from rsiviz.gui.strip_items import SpanRect
@@ -198,6 +201,44 @@ class SpanMarks:
             label.update()
 
 
+class GridCurve(LiveCurve):
+    """A grid's lines (pairs of points), painted only where exposed.
+
+    A playing run repaints thin strips of the plots (see live_curve.py); drawn whole, each
+    grid's lines, three views long, were stroked in full for every strip.
+    """
+
+    def __init__(self, vertical: bool) -> None:
+        super().__init__(connect="pairs", antialias=False, skipFiniteCheck=True)
+        self.vertical = vertical
+        self.values: list[float] = []  # where the lines are (set with the data)
+
+    @pg.debug.warnOnException  # an exception raised in a paint can crash Qt
+    def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
+        exposed = getattr(opt, "exposedRect", None)
+        pen = self.opts["pen"]
+        if self._exportOpts is not False or exposed is None or exposed.isEmpty() or pen is None:
+            super().paint(p, opt, widget)
+            return
+        # the exposed rectangle and as much again on each side: a line just outside it
+        # still reaches in with its width; the painter clips the rest
+        w, h = exposed.width(), exposed.height()
+        left, right, top, bottom = (
+            exposed.left() - w,
+            exposed.right() + w,
+            exposed.top() - h,
+            exposed.bottom() + h,
+        )
+        if self.vertical:
+            lines = [QLineF(v, top, v, bottom) for v in self.values if left <= v <= right]
+        else:
+            lines = [QLineF(left, v, right, v) for v in self.values if top <= v <= bottom]
+        if lines:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, bool(self.opts["antialias"]))
+            p.setPen(pen)
+            p.drawLines(lines)
+
+
 class GridLines:
     """Grid lines at an axis's tick positions, behind the curves.
 
@@ -211,7 +252,7 @@ class GridLines:
         self.axis = plot.getAxis(axis_name)
         self.angle = 90 if axis_name == "bottom" else 0
         self.values: list[float] = []  # where the lines are now (the axis's ticks)
-        self.curve = LiveCurve(connect="pairs", antialias=False, skipFiniteCheck=True)
+        self.curve = GridCurve(vertical=self.angle == 90)
         self.curve.setZValue(-15)
         plot.addItem(self.curve, ignoreBounds=True)
 
@@ -223,6 +264,7 @@ class GridLines:
         size = view.width() if self.angle == 90 else view.height()
         values = [v for _, level in self.axis.tickValues(lo, hi, max(size, 1.0)) for v in level]
         self.values = [float(v) for v in values[:MAX_GRID]]
+        self.curve.values = self.values
         span = max(o_hi - o_lo, 1e-9)
         across = np.tile([o_lo - span, o_hi + span], len(self.values))
         along = np.repeat(np.asarray(self.values, dtype=float), 2)

@@ -11,6 +11,7 @@ import dataclasses
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 from rsiviz.core.history import History
 from rsiviz.core.viewstate import Band, Run, Snapshot
@@ -64,6 +65,10 @@ class Plots(pg.GraphicsLayoutWidget):
         self._ghost_key: tuple | None = None
         self._ghost_vals: tuple[list, list] = ([], [])
         self.setBackground("w")
+        # The view paints every pixel it repaints (its background is always opaque): Qt
+        # need not paint the widgets behind it first. Under the stage's style sheet it
+        # did, the whole stage behind the plots, for every live frame's thin strip.
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         # The plots make their own view boxes: a view box made here and handed over stayed
         # owned by Python, and PySide6 6.11 (Python 3.11) crashed painting after it was freed.
         self.top = self.addPlot(

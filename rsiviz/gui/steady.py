@@ -27,6 +27,11 @@ class Steady(QWidget):
         self.child = child
         child.setParent(self)
         child.move(0, 0)
+        # Opaque (it fills this holder with its own background, the colour its parents
+        # show): a new text repaints the label alone. Transparent, every new text also
+        # repainted what lies under it: the clock's dock with its title bar and buttons,
+        # styled from scratch every frame (about a tenth of a live frame's work).
+        child.setAutoFillBackground(True)
         self._hint = QSize()
         self._minimum = QSize()
         self._take_hints()
@@ -97,6 +102,10 @@ class Steady(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if watched is self.child and kind in (QEvent.Type.Polish, QEvent.Type.StyleChange):
+            # A style sheet's polish turns the fill off (the stage's "background: ..."
+            # then paints it, but Qt no longer counts the label opaque): on again.
+            self.child.setAutoFillBackground(True)
         if watched is self.child and kind in (QEvent.Type.HideToParent, QEvent.Type.ShowToParent):
             self.setVisible(kind == QEvent.Type.ShowToParent)
         return False

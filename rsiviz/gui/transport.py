@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
 
 from rsiviz.core.viewstate import Snapshot
 from rsiviz.gui.controller import SPEED_RANGE
+from rsiviz.gui.scrubber import Scrubber
 from rsiviz.gui.steady import Steady
 from rsiviz.gui.theme import OKABE_ITO, Theme
 
@@ -47,7 +47,7 @@ class Transport(QWidget):
         self.speed.setToolTip("Simulated months per second of real time")
         # Full width when there is room; a narrow window may shorten it to its number.
         self.speed.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.scrubber = QSlider(Qt.Orientation.Horizontal)
+        self.scrubber = Scrubber(Qt.Orientation.Horizontal)
         self.scrubber.setToolTip("Look back over what has run")
         self.year = QLabel("2026.0")
         self.status = QLabel()
@@ -85,10 +85,7 @@ class Transport(QWidget):
         self.play.setText("Stop" if snap.playing else "Play")
         self.status.setText(status_text(snap))
         self._emphasise_play(snap.live_month == 0 and not snap.playing)
-        self.scrubber.blockSignals(True)
-        self.scrubber.setRange(0, snap.live_month)
-        self.scrubber.setValue(snap.view_month)
-        self.scrubber.blockSignals(False)
+        self.scrubber.set_span(snap.live_month, snap.view_month)
         self.year.setText(f"{snap.year:.1f}")
 
     def show_speed(self, speed: float) -> None:

@@ -182,3 +182,118 @@ def test_span_rect_repaints_the_strip_its_end_moved_over(qtbot):
     assert span.getRegion() == (2028.0, 2028.7)
     rect = span.boundingRect()
     assert rect.left() <= 2028.0 and rect.right() >= 2028.7 and widget.isVisible()
+
+
+def _painted(widgets, action) -> dict:  # type: ignore[no-untyped-def]
+    """How many paint events each of ``widgets`` got while ``action`` ran (and painted)."""
+
+    class Count(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: dict[int, int] = {id(w): 0 for w in widgets}
+
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint and id(obj) in self.seen:
+                self.seen[id(obj)] += 1
+            return False
+
+    count = Count()
+    app = QApplication.instance()
+    app.installEventFilter(count)
+    try:
+        action()
+        app.processEvents()
+    finally:
+        app.removeEventFilter(count)
+    return {w: count.seen[id(w)] for w in widgets}
+
+
+def test_new_readout_texts_repaint_the_labels_not_what_lies_under_them(window, qtbot):
+    _play_frames(window, qtbot, 3)
+    dock = window.findChild(QObject, "dock-clock")
+    clock = dock.widget()
+    under = [dock, clock, window, window.transport]
+
+    def frame() -> None:
+        window.controller.advance(1)
+
+    seen = _painted([*under, window.transport.year, clock.multiplier], frame)
+    assert seen[window.transport.year] == 1 and seen[clock.multiplier] == 1  # (they did)
+    assert all(seen[w] == 0 for w in under)
+
+
+def test_a_stage_frame_repaints_the_plots_and_readouts_alone(window, qtbot):
+    from rsiviz.gui.stage import Stage
+
+    stage = Stage(window.controller)
+    qtbot.addWidget(stage)
+    stage.resize(1280, 720)
+    stage.show()
+    qtbot.waitExposed(stage)
+    _play_frames(window, qtbot, 3)
+    seen = _painted(
+        [stage, stage.plots, stage.plots.viewport()], lambda: window.controller.advance(1)
+    )
+    assert seen[stage.plots.viewport()] == 1
+    assert seen[stage] == 0 and seen[stage.plots] == 0  # (under style sheets too)
+
+
+def test_a_hidden_window_draws_nothing_until_shown_and_then_the_newest_frame(window, qtbot):
+    _play_frames(window, qtbot, 3)
+    window.hide()
+    drawn = window.plots.snapshot
+    window.controller.advance(5)
+    QApplication.processEvents()
+    assert window.plots.snapshot is drawn  # nothing drawn while hidden
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.plots.snapshot.view_month == window.controller.snapshot().view_month
+    assert window.transport.year.text() == f"{window.controller.snapshot().year:.1f}"
+
+
+def test_the_scrubber_repaints_its_handle_only_and_leaves_what_a_full_repaint_draws(window, qtbot):
+    scrubber = window.transport.scrubber
+    assert scrubber.handle_only()  # (Fusion draws the groove alike at every value)
+    _play_frames(window, qtbot, 3)
+    seen = _painted([scrubber], lambda: window.controller.advance(1))
+    assert seen[scrubber] == 0  # playing: range and value grew, the handle stayed right
+    window.controller.stop()
+    QApplication.processEvents()
+    window.controller.scrub(10)  # the handle moves: its old and new places repainted
+    QApplication.processEvents()
+    assert scrubber.partial_updates > 0
+    seen = _on_screen(window)
+    scrubber.repaint()
+    QApplication.processEvents()
+    assert np.array_equal(seen, _on_screen(window))
+
+
+def test_a_style_that_fills_the_groove_to_the_handle_gets_whole_repaints(qtbot):
+    from PySide6.QtWidgets import QProxyStyle, QStyle
+
+    from rsiviz.gui.scrubber import Scrubber
+
+    class Filled(QProxyStyle):
+        """Fills the groove up to the handle (as macOS does)."""
+
+        def drawComplexControl(self, control, opt, painter, widget=None):  # type: ignore[no-untyped-def]
+            super().drawComplexControl(control, opt, painter, widget)
+            if control == QStyle.ComplexControl.CC_Slider:
+                handle = self.subControlRect(
+                    control, opt, QStyle.SubControl.SC_SliderHandle, widget
+                )
+                painter.fillRect(0, 0, handle.left(), opt.rect.height(), QColor("blue"))
+
+    scrubber = Scrubber(Qt.Orientation.Horizontal)
+    qtbot.addWidget(scrubber)
+    style = Filled()
+    scrubber.setStyle(style)
+    scrubber.resize(400, 24)
+    scrubber.setRange(0, 100)
+    scrubber.show()
+    qtbot.waitExposed(scrubber)
+    assert not scrubber.handle_only()
+    scrubber.setValue(40)
+    QApplication.processEvents()
+    assert scrubber.partial_updates == 0
+    assert scrubber.grab().toImage().pixelColor(100, 12) == QColor("blue")
