@@ -240,8 +240,10 @@ class LiveCurve(pg.PlotCurveItem):
         """The points (i0, i1) to draw when only a strip of a growing curve is exposed,
         reaching a pen's width and two points beyond it; None: draw the whole curve."""
         x = self.xData
-        pad = self._pad_cache
-        if self._hold is None or pad is None or len(x) < 16:
+        if self._shown is None or len(x) < 16:  # (set by set_xy: x ascending)
+            return None
+        pad = self._pad()
+        if pad is None:
             return None
         exposed = getattr(opt, "exposedRect", None)
         if exposed is None or exposed.isEmpty():
