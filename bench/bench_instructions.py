@@ -1,0 +1,120 @@
+"""CPU instructions per live frame, counted by valgrind (callgrind): a frame's cost in a
+unit that does not drift with the machine's speed.
+
+The shared CI machine's speed varies 1.6-3x between hours, so the frame times of
+bench_frame.py pass or fail with it; the instructions a frame executes (model step, every
+plot's update, Qt's painting) hardly change from run to run (< 1%). Each configuration
+runs in its own process under callgrind with counting switched on for the timed frames
+only (setup and start-up excluded), the same frames bench_frame.py times: a playing run
+with a 24-month development pause and its counterfactual, one month per frame.
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_instructions.py [--frames N]
+
+Needs valgrind (Debian: apt install valgrind); without it, says so and exits 0.
+Not a test: numbers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+CONFIGS = (("window", 1920, 1080), ("stage", 1920, 1080), ("window", 1024, 768))
+
+
+def _child(view: str, width: int, height: int, frames: int) -> None:
+    """Runs under callgrind: set up, then count ``frames`` live frames only."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_frame import _play_by_hand
+
+    from rsiviz.core.scenario import load_preset
+    from rsiviz.gui.app import application, create_main_window
+
+    app = application()
+    window = create_main_window(load_preset("status_quo"), restore_layout=False)
+    shown = window
+    if view == "stage":
+        from rsiviz.gui.stage import Stage
+
+        shown = Stage(window.controller)
+        shown.scale_to_width(width)
+    shown.resize(width, height)
+    shown.show()
+    app.processEvents()
+    ctl = window.controller
+    ctl.run_until(ctl.sim.time + 2.0)
+    ctl.start_development_pause(months=24)
+    _play_by_hand(ctl)
+    for _ in range(3):  # warm-up frames, not counted
+        ctl.advance(1)
+        app.processEvents()
+    pid = str(os.getpid())
+    subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=False)
+    for _ in range(frames):
+        ctl.advance(1)
+        app.processEvents()
+    subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=False)
+
+
+def _count(view: str, width: int, height: int, frames: int) -> float | None:
+    """Million instructions per frame of one configuration (None: it failed)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={os.path.join(tmp, 'out')}",
+            sys.executable,
+            os.path.abspath(__file__),
+            "--child",
+            f"{view}:{width}x{height}",
+            "--frames",
+            str(frames),
+        ]
+        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    found = re.search(r"Collected\s*:\s*([\d,]+)", done.stderr)
+    if done.returncode != 0 or not found:
+        tail = done.stderr.strip().splitlines()[-3:]
+        print(f"  {view} {width}x{height}: failed (exit {done.returncode}): {' | '.join(tail)}")
+        return None
+    return int(found.group(1).replace(",", "")) / frames / 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--frames", type=int, default=20)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        view, size = args.child.split(":")
+        width, height = (int(v) for v in size.split("x"))
+        _child(view, width, height, args.frames)
+        return 0
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        print("bench_instructions: valgrind is not installed; nothing counted")
+        return 0
+    print(
+        f"CPU instructions per live frame (callgrind; {args.frames} frames after 3 warm-up, "
+        "preset status_quo with a 24-month development pause, one month per frame)"
+    )
+    for view, width, height in CONFIGS:
+        t0 = time.perf_counter()
+        per_frame = _count(view, width, height, args.frames)
+        if per_frame is not None:
+            print(
+                f"  {view:6s} {width}x{height}: {per_frame:6.2f} M instructions per frame"
+                f"  ({time.perf_counter() - t0:.0f} s under valgrind)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
