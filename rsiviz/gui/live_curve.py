@@ -30,12 +30,21 @@ from PySide6.QtWidgets import QGraphicsItem
 _PAD_PX = 3.0
 
 
-def around(view: QRectF) -> QRectF:
-    """``view`` and a quarter of it on every side: a held bounding rectangle that data
-    just inside the view, padded by a pen's width, does not outgrow every frame (the
-    view clips what is drawn, so a larger rectangle costs nothing)."""
+def held(view: QRectF | None, content: QRectF) -> QRectF:
+    """The bounding rectangle an item holds while it grows: ``content`` and the view with
+    a quarter of it on every side, so that data just inside the view, padded by a pen's
+    width, does not outgrow it every frame (the view clips what is drawn, so a larger
+    rectangle costs nothing). No view yet: ``content``."""
+    if view is None or not view.isValid():
+        return content
     w, h = view.width() / 4, view.height() / 4
-    return view.adjusted(-w, -h, w, h)
+    return content.united(view.adjusted(-w, -h, w, h))
+
+
+def _padded(extent: tuple[float, float, float, float], pad: tuple[float, float]) -> QRectF:
+    """(x0, x1, y0, y1) grown by ``pad`` (x, y) on every side."""
+    x0, x1, y0, y1 = extent
+    return QRectF(x0 - pad[0], y0 - pad[1], x1 - x0 + 2 * pad[0], y1 - y0 + 2 * pad[1])
 
 
 class LiveCurve(pg.PlotCurveItem):
@@ -137,9 +146,7 @@ class LiveCurve(pg.PlotCurveItem):
         vb = self.getViewBox()
         if pad is None or vb is None:
             return None
-        x0, x1, y0, y1 = extent
-        need = QRectF(x0 - pad[0], y0 - pad[1], x1 - x0 + 2 * pad[0], y1 - y0 + 2 * pad[1])
-        return need.united(around(vb.viewRect()))
+        return held(vb.viewRect(), _padded(extent, pad))
 
     def _same(self, x: np.ndarray, y: np.ndarray) -> bool:
         shown = self._shown
@@ -175,9 +182,7 @@ class LiveCurve(pg.PlotCurveItem):
             return False
         n = len(self._shown[0])  # type: ignore[index]
         extent = (float(x[0]), float(x[-1]), float(y_range[0]), float(y_range[1]))
-        x0, x1, y0, y1 = extent
-        need = QRectF(x0 - pad[0], y0 - pad[1], x1 - x0 + 2 * pad[0], y1 - y0 + 2 * pad[1])
-        full = self._hold is None or not self._hold.contains(need)
+        full = self._hold is None or not self._hold.contains(_padded(extent, pad))
         if full:
             self.prepareGeometryChange()
             self._hold = self._held_rect(extent)
@@ -199,11 +204,7 @@ class LiveCurve(pg.PlotCurveItem):
             self.update()
         else:
             tail = y[n - 1 :]
-            xa = float(x[n - 1])
-            lo, hi = float(tail.min()), float(tail.max())
-            self.update(
-                QRectF(xa - pad[0], lo - pad[1], x1 - xa + 2 * pad[0], hi - lo + 2 * pad[1])
-            )
+            self.update(_padded((float(x[n - 1]), extent[1], tail.min(), tail.max()), pad))
             self.partial_updates += 1
         self.sigPlotChanged.emit(self)
         return True

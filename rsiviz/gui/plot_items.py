@@ -251,10 +251,14 @@ class GridLines:
         self.plot = plot
         self.axis = plot.getAxis(axis_name)
         self.angle = 90 if axis_name == "bottom" else 0
-        self.values: list[float] = []  # where the lines are now (the axis's ticks)
         self.curve = GridCurve(vertical=self.angle == 90)
         self.curve.setZValue(-15)
         plot.addItem(self.curve, ignoreBounds=True)
+
+    @property
+    def values(self) -> list[float]:
+        """Where the lines are now (the axis's ticks)."""
+        return self.curve.values
 
     def refresh(self) -> None:
         """Move the lines to the axis's current ticks (call after a range change)."""
@@ -263,8 +267,7 @@ class GridLines:
         (lo, hi), (o_lo, o_hi) = (x_range, y_range) if self.angle == 90 else (y_range, x_range)
         size = view.width() if self.angle == 90 else view.height()
         values = [v for _, level in self.axis.tickValues(lo, hi, max(size, 1.0)) for v in level]
-        self.values = [float(v) for v in values[:MAX_GRID]]
-        self.curve.values = self.values
+        self.curve.values = [float(v) for v in values[:MAX_GRID]]
         span = max(o_hi - o_lo, 1e-9)
         across = np.tile([o_lo - span, o_hi + span], len(self.values))
         along = np.repeat(np.asarray(self.values, dtype=float), 2)

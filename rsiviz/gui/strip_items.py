@@ -19,13 +19,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPainterPath
 
-from rsiviz.gui.live_curve import LiveCurve, around
+from rsiviz.gui.live_curve import LiveCurve, held
 
 _EDGE_PX = 2.0  # repainted beyond a changed edge: antialiasing's fringe
-
-
-def _held(view: QRectF | None, content: QRectF) -> QRectF:
-    return content.united(around(view)) if view is not None and view.isValid() else content
 
 
 class GrowingFill(pg.GraphicsObject):
@@ -58,7 +54,7 @@ class GrowingFill(pg.GraphicsObject):
     def viewTransformChanged(self) -> None:
         super().viewTransformChanged()  # (forgets the cached view rectangle)
         self.prepareGeometryChange()
-        self._hold = _held(self.viewRect(), self._path.boundingRect())
+        self._hold = held(self.viewRect(), self._path.boundingRect())
 
     def paint(self, p: QPainter, *args: Any) -> None:
         p.setPen(Qt.PenStyle.NoPen)
@@ -90,7 +86,7 @@ class GrowingFill(pg.GraphicsObject):
 
     def _full(self, rect: QRectF) -> None:
         self.prepareGeometryChange()
-        self._hold = _held(self.viewRect(), rect)
+        self._hold = held(self.viewRect(), rect)
         self.update()
 
     def _grown_since_seen(self) -> float | None:
@@ -165,7 +161,7 @@ class SpanRect(pg.GraphicsObject):
         super().viewTransformChanged()  # (forgets the cached view rectangle)
         self.prepareGeometryChange()
         rect = self._rect(self._region)
-        self._hold = _held(self.viewRect(), rect) if not rect.isEmpty() else None
+        self._hold = held(self.viewRect(), rect) if not rect.isEmpty() else None
 
     def setRegion(self, region: tuple[float, float]) -> None:
         a, b = sorted((float(region[0]), float(region[1])))
@@ -177,7 +173,7 @@ class SpanRect(pg.GraphicsObject):
         view = self.viewRect()
         if self._hold is None or rect.isEmpty() or not self._hold.contains(rect):
             self.prepareGeometryChange()
-            self._hold = _held(view, rect) if not rect.isEmpty() else None
+            self._hold = held(view, rect) if not rect.isEmpty() else None
             self.update()
             return
         if a == old[0]:  # the right end moved
