@@ -51,6 +51,11 @@ class Simulation:
     cuts : link cuts (MODEL.md, "Link cuts"), each applied from its start on.
     """
 
+    # An ensemble's months that are not quiet also run in Lanes (cheaper: members that
+    # have finished the month drop out). False: month by month, the reference path that
+    # tests/core/test_lanes.py holds the lanes to, bit for bit.
+    lanes_for_one_month = True
+
     def __init__(
         self,
         params: Params | None = None,
@@ -126,7 +131,9 @@ class Simulation:
         target = min(self.n_months, self.month + max(0, months))
         while self.month < target:
             span = self.quiet_months(target)
-            if span > 1:
+            # lanes also for a single month of an ensemble: members that finished it
+            # drop out, and one lab without link cuts takes the cheaper OneLab sub-step
+            if span > 1 or (self._ctl_f is None and self.lanes_for_one_month):
                 lanes = Lanes(self, self.month + span)
                 reported = self.month
                 while lanes.n_live:

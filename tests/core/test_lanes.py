@@ -7,6 +7,7 @@ each member must still take exactly the sub-steps it takes month by month.
 
 from __future__ import annotations
 
+import contextlib
 from unittest import mock
 
 import numpy as np
@@ -34,8 +35,19 @@ def _overrides(seed: int, n: int = 32) -> dict[str, np.ndarray]:
     }
 
 
+def _plain() -> contextlib.AbstractContextManager[object]:
+    """Month by month, the reference path: no Lanes at all (one would fail the test)."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(mock.patch.object(Simulation, "quiet_months", return_value=1))
+    stack.enter_context(mock.patch.object(Simulation, "lanes_for_one_month", False))
+    stack.enter_context(
+        mock.patch("rsiviz.core.simulation.Lanes", side_effect=AssertionError("lanes used"))
+    )
+    return stack
+
+
 def _month_by_month(sim: Simulation) -> Simulation:
-    with mock.patch.object(Simulation, "quiet_months", return_value=1):
+    with _plain():
         sim.run()
     return sim
 
@@ -65,7 +77,7 @@ def test_a_fixed_automation_and_forks_in_lanes_equal_month_by_month() -> None:
     fork = lanes.fork()
     fork.schedule(DevelopmentPause.at(2027.0, months=6))
     plain = Simulation(p, overrides=ov, a_fixed=1.0)
-    with mock.patch.object(Simulation, "quiet_months", return_value=1):
+    with _plain():
         plain.step(20)
         plain_fork = plain.fork()
         plain_fork.schedule(DevelopmentPause.at(2027.0, months=6))
