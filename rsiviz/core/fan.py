@@ -309,10 +309,13 @@ class _Counter:
 
 
 def fork_month(scenario: Scenario) -> int:
-    """The last month at which no development pause of the scenario can have started yet.
+    """The month at whose boundary the scenario's first dated development pause can start.
 
     Until then the runs with and without the pauses are the same, so the fan runs that
-    stretch once and forks (0: nothing to share; a condition can fire at any month).
+    stretch once, boundary included (in one quiet stretch, as the run with the pauses does
+    too), and forks there: scheduling the pauses at that boundary starts the due one at
+    once, as in a run that had them from the start. 0: nothing to share (a condition can
+    fire at any month).
     """
     p = scenario.params
     if not scenario.pauses or any(pause.trigger != "date" for pause in scenario.pauses):
@@ -320,8 +323,10 @@ def fork_month(scenario: Scenario) -> int:
     start = min(pause.start for pause in scenario.pauses)
     month = min(p.n_months, max(0, math.floor((start - p.start_year) * 12)))
     # the same clock and test as the simulation's date trigger (t >= start - 1e-6)
-    while month > 0 and p.start_year + month * MONTH >= start - 1e-6:
+    while month > 0 and p.start_year + (month - 1) * MONTH >= start - 1e-6:
         month -= 1
+    while month < p.n_months and p.start_year + month * MONTH < start - 1e-6:
+        month += 1
     return month
 
 

@@ -27,6 +27,7 @@ from rsiviz.core.fan import (
 from rsiviz.core.scenario import Scenario
 
 from .budget import examples
+from .test_fast_path import labs
 
 SHORT = Params(years=4.0)
 PAUSED = Scenario(params=SHORT, pauses=(DevelopmentPause.at(2027.5, months=12),))
@@ -179,16 +180,45 @@ def test_progress_reports_every_month_and_an_exception_cancels() -> None:
         _fan(members=4, progress=stop)
 
 
-def test_the_fork_is_the_month_before_the_first_dated_pause() -> None:
-    assert fork_month(PAUSED) == 17  # 2027.5 is month 18
+def test_the_fork_is_the_month_the_first_dated_pause_starts() -> None:
+    assert fork_month(PAUSED) == 18  # 2027.5 is month 18
     between = dataclasses.replace(PAUSED, pauses=(DevelopmentPause.at(2027.53, months=6),))
-    assert fork_month(between) == 18
+    assert fork_month(between) == 19
     cond = DevelopmentPause(trigger="condition", metric="capability", threshold=2.0)
     assert fork_month(dataclasses.replace(PAUSED, pauses=(cond,))) == 0
     late = dataclasses.replace(PAUSED, pauses=(DevelopmentPause.at(2035.0, months=6),))
     assert fork_month(late) == SHORT.n_months
     out = compute_fan(late, {}, members=1, seed=0)  # a pause after the end changes nothing
     assert np.array_equal(out.series[WITH_PAUSE]["gap"], out.series[WITHOUT_PAUSE]["gap"])
+
+
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_forked_pause_variant_equals_a_run_with_the_pauses_from_the_start(
+    data: st.DataObject,
+) -> None:
+    """Forking at the boundary where the first dated pause starts changes no bit: dated
+    pauses anywhere (on a month boundary or between two), any release, race labs that
+    comply or not and defect."""
+    p = Params(years=data.draw(st.sampled_from([1.0, 3.0])))
+    months = st.integers(0, p.n_months + 2)
+    offsets = st.sampled_from([0.0, 0.0, 1e-7, 0.3, 0.5])
+    ps = tuple(
+        DevelopmentPause(
+            start=p.start_year + (data.draw(months) + data.draw(offsets)) / 12,
+            months=data.draw(st.floats(1.0, 18.0)),
+            release=data.draw(st.sampled_from([None, "instant", "gradual", "no_catch_up"])),
+            until_oversight=data.draw(st.booleans()),
+            margin=0.1,
+            defection=data.draw(st.booleans()),
+        )
+        for _ in range(data.draw(st.integers(1, 2)))
+    )
+    scenario = Scenario(params=p, labs=data.draw(labs()), pauses=ps)
+    part = compute_fan_part(scenario, None, 12, 4, WITH_PAUSE)
+    hist = run_ensemble(scenario, 12, 4)
+    for q in QUANTITIES:
+        np.testing.assert_array_equal(part.series[q], getattr(hist, q)(), err_msg=q)
 
 
 def test_a_conditional_pause_runs_without_a_fork_and_matches_the_core() -> None:
