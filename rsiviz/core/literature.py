@@ -184,10 +184,16 @@ def replicate_forethought(
     sim = Simulation(forethought_params(), DEFAULT_LABS, (), overrides=overrides, a_fixed=1.0)
     chunks = range(0, draws, DENSE_CHUNK)
     total = sim.n_months + len(chunks)
-    while not sim.done:
-        sim.step()
+    done = sim.month
+
+    def month() -> None:  # every draw has finished one more month
+        nonlocal done
+        done += 1
         if progress is not None:
-            progress(sim.month, total)
+            progress(done, total)
+
+    # one call: the quiet months run in Lanes, each draw at its own pace
+    sim.step(sim.n_months, on_month=month)
     hist = sim.history
     s, ds = hist.s[: hist.length, :, 0], hist.ds[: hist.length, :, 0]
     by_window = {months: np.empty(draws) for months in WINDOWS_MONTHS}

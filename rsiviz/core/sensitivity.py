@@ -166,8 +166,14 @@ def _run(
         overrides[name] = column
         at += block.size
     sim = scenario.simulation(overrides=overrides, members=members, float_path=False)
-    while not sim.done:
-        sim.step(1)
+    done = sim.month
+
+    def month() -> None:  # every member has finished one more month
+        nonlocal done
+        done += 1
         if progress is not None:
-            progress(sim.month, sim.n_months)
+            progress(done, sim.n_months)
+
+    # one call: quiet stretches run in Lanes, each member at its own pace
+    sim.step(sim.n_months, on_month=month)
     return np.asarray(METRICS[metric][1](sim.history, level), dtype=float)
