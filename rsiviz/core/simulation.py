@@ -17,6 +17,7 @@ from rsiviz.core.history import History
 from rsiviz.core.interventions import DEFAULT_LABS, DevelopmentPause, Lab, LinkCut
 from rsiviz.core.lanes import Lanes, State, move
 from rsiviz.core.model import (
+    FROZEN,
     Constants,
     FloatArray,
     LabControls,
@@ -55,6 +56,10 @@ class Simulation:
     # have finished the month drop out). False: month by month, the reference path that
     # tests/core/test_lanes.py holds the lanes to, bit for bit.
     lanes_for_one_month = True
+    # A single run's quiet months run in one loop on floats (:meth:`_float_stretch`): no
+    # boundary bookkeeping, no arrays, history rows written at once. False: month by
+    # month, the reference path that tests/core/test_fast_path.py holds them to.
+    float_stretches = True
 
     def __init__(
         self,
@@ -133,7 +138,10 @@ class Simulation:
             span = self.quiet_months(target)
             # lanes also for a single month of an ensemble: members that finished it
             # drop out, and one lab without link cuts takes the cheaper OneLab sub-step
-            if span > 1 or (self._ctl_f is None and self.lanes_for_one_month):
+            if span > 1 and self._ctl_f is not None:
+                self._float_stretch(span, on_month)
+                self.month += span
+            elif span > 1 or (self._ctl_f is None and self.lanes_for_one_month):
                 lanes = Lanes(self, self.month + span)
                 reported = self.month
                 while lanes.n_live:
@@ -152,8 +160,8 @@ class Simulation:
     def quiet_months(self, target: int) -> int:
         """Months from now (at least 1, up to month ``target``) whose boundaries, all but
         the last, can change nothing: no development pause or link cut can start, end,
-        defect or release there. 1 on the float path (one member waits for nobody)."""
-        if self._ctl_f is not None:
+        defect or release there. 1 on the float path when :attr:`float_stretches` is off."""
+        if self._ctl_f is not None and not self.float_stretches:
             return 1
         month = self.month + 1
         while month < target:
@@ -245,6 +253,38 @@ class Simulation:
                 elapsed, done = elapsed[keep], done[keep]
             r = rates(k, t_start + elapsed, *state[:3], ctl)
         self.h, self.s, self.c, self.v = _put_back(full, rows, state)
+
+    def _float_stretch(self, span: int, on_month: Callable[[], None] | None) -> None:
+        """``span`` quiet months of one member on floats, to the boundary before the
+        last one (which :meth:`step` takes as usual): what :meth:`_advance_month_floats` and
+        :meth:`_boundary` do month by month, where a quiet boundary only computes the rates
+        and records the row, with the history rows written at once at the end."""
+        ctl, kf, r = self._ctl_f, self._kf, self._rates
+        assert ctl is not None and isinstance(r, floats.FloatRates)
+        state = (self.h[0].tolist(), self.s[0].tolist(), self.c[0].tolist(), float(self.v[0]))
+        t0, first = self.k.t0, self.month
+        rows: list[tuple[list[float], list[float], list[float], float, floats.FloatRates]] = []
+        for month in range(first, first + span):
+            state = floats.advance_month(kf, ctl, r, t0 + month * MONTH, state)
+            if month + 1 < first + span:
+                h, s, c, _ = state
+                r = floats.float_rates(kf, t0 + (month + 1) * MONTH, h, s, c, ctl)
+                rows.append((*state, r))
+                if on_month is not None:
+                    on_month()
+        if rows:
+            at = slice(first + 1, first + 1 + len(rows))
+            hist = self.history
+            for name, column in (("h", 0), ("s", 1), ("c", 2)):
+                getattr(hist, name)[at, 0] = [row[column] for row in rows]
+            hist.v[at, 0] = [row[3] for row in rows]
+            hist.a[at, 0] = [row[4].a for row in rows]
+            hist.ds[at, 0] = [row[4].ds for row in rows]
+            hist.dc[at, 0] = [row[4].dc for row in rows]
+            hist.paused[at] = self.modes == FROZEN
+            hist.length = at.stop
+        h, s, c, v = state
+        self.h, self.s, self.c, self.v = np.array([h]), np.array([s]), np.array([c]), np.array([v])
 
     def _advance_month_floats(self, ctl: floats.FloatControls) -> None:
         """:meth:`_advance_month` for one member, step for step, on floats."""

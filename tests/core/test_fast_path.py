@@ -113,6 +113,34 @@ def test_float_path_matches_array_path(data: st.DataObject) -> None:
         np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-9, err_msg=name)
 
 
+@SETTINGS
+@given(st.data())
+def test_float_stretches_equal_month_by_month_bit_for_bit(data: st.DataObject) -> None:
+    """A single run's quiet months in one float loop (:meth:`Simulation._float_stretch`)
+    give the very bits of the month-by-month float path, history rows and all, also when
+    the run is advanced in pieces (as the window's re-run does)."""
+    p = data.draw(params())
+    ps, lab_set, cut_list = data.draw(pauses(p)), data.draw(labs()), data.draw(cuts(p))
+    pieces = data.draw(st.lists(st.integers(1, 30), max_size=4))
+    stretched = Simulation(p, lab_set, ps, cuts=cut_list)
+    months: list[int] = []
+    for piece in pieces:
+        stretched.step(piece, on_month=lambda: months.append(stretched.month))
+    stretched.run()
+    with (
+        mock.patch.object(Simulation, "float_stretches", False),
+        mock.patch.object(Simulation, "_float_stretch", side_effect=AssertionError("used")),
+    ):
+        plain = Simulation(p, lab_set, ps, cuts=cut_list)
+        plain.run()
+    assert stretched.history.length == plain.history.length
+    for name in ("h", "s", "c", "v", "a", "ds", "dc", "paused"):
+        np.testing.assert_array_equal(
+            getattr(stretched.history, name), getattr(plain.history, name), err_msg=name
+        )
+    assert len(months) == min(sum(pieces), p.n_months)  # one call per month finished
+
+
 def test_float_path_forks_and_schedules_like_the_array_path() -> None:
     p = Params(years=6.0)
     fast, slow = _pair(p, [])

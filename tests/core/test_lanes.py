@@ -109,7 +109,11 @@ def test_quiet_stretches_end_where_a_pause_or_cut_can_start() -> None:
     assert cut.quiet_months(p.n_months) == 30
     condition = DevelopmentPause(trigger="condition", metric="capability", threshold=2.0)
     assert Simulation(p, pauses=[condition], overrides=ov).quiet_months(p.n_months) == 1
-    assert Simulation(p).quiet_months(p.n_months) == 1  # one member: the float path
+    # one member, on floats: the same stretches (run in one float loop)
+    assert Simulation(p).quiet_months(p.n_months) == p.n_months
+    assert Simulation(p, pauses=[condition]).quiet_months(p.n_months) == 1
+    with mock.patch.object(Simulation, "float_stretches", False):
+        assert Simulation(p).quiet_months(p.n_months) == 1
 
 
 def test_progress_is_called_once_per_month_and_can_cancel() -> None:

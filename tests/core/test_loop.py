@@ -33,7 +33,9 @@ def test_contributions_sum_to_the_software_rate_with_the_signs_of_the_equations(
         st_ = loop_state(hist, month, cut_list)
         ds = hist.ds[month, 0, 0]
         exponent = st_.human_term + st_.ai_term + st_.returns_term
-        if ds > 0 and exponent < EXP_MAX:  # below the overflow cap, not stopped at a ceiling
+        # below the overflow cap, not stopped at a ceiling, and a normal float (a subnormal
+        # rate, e.g. research at 5e-324 of its pace during a pause, has lost the digits)
+        if ds >= np.finfo(float).tiny and exponent < EXP_MAX:
             assert st_.log_rate == pytest.approx(math.log10(ds), abs=1e-9, rel=1e-9)
         assert st_.human_term >= 0.0 and st_.ai_term >= 0.0  # h, s never fall below 0
         assert st_.returns_term <= 0.0 and st_.pause_term <= 0.0
