@@ -44,3 +44,21 @@ def test_a_cycle_dropped_on_a_worker_thread_is_collected_on_the_gui_thread(qtbot
     gc.collect()
     assert len(seen) == n and set(seen) == {threading.get_ident()}
     assert len(application().findChildren(GuiThreadCollector)) == 1  # installed once
+
+
+def test_the_first_tick_freezes_what_start_up_left_and_later_cycles_are_still_collected(
+    qtbot,
+) -> None:
+    from rsiviz.gui.app import application
+    from rsiviz.gui.gc_guard import GuiThreadCollector
+
+    collector = application().findChild(GuiThreadCollector)
+    assert collector is not None
+    qtbot.waitUntil(lambda: collector.frozen, timeout=3000)
+    assert gc.get_freeze_count() > 1000  # the start-up's objects: skipped from now on
+    seen: list[int] = []
+    n = 2 * gc.get_threshold()[0] + 100
+    for _ in range(n):
+        _Cycle(seen)
+    assert seen == []
+    qtbot.waitUntil(lambda: len(seen) == n, timeout=3000)  # the timer's next tick
