@@ -22,6 +22,21 @@ CHUNK_MONTHS = 6
 PROBE_S = 0.005
 
 
+# a chunk of months stepped at once takes at most this share of the budget left, at the
+# pace so far: a month that turns out this many times slower still fits
+CHUNK_SHARE = 1 / 8
+
+
+def _chunk(pace: float, left_s: float) -> int:
+    """Months to step at once on the GUI thread: one until the pace is known (six months
+    of a slow corner took 30 ms), then up to :data:`CHUNK_MONTHS` while they take at most
+    :data:`CHUNK_SHARE` of the budget left. A chunk's quiet months run as one stretch
+    (:meth:`Simulation.step`), several times cheaper than month by month."""
+    if pace <= 0.0:
+        return 1
+    return max(1, min(CHUNK_MONTHS, int(left_s * CHUNK_SHARE / pace)))
+
+
 class Rerun:
     """The runs one edit needs, stepped to their ends in chunks."""
 
@@ -60,8 +75,9 @@ class Rerun:
                     return False
                 if not done:
                     first = now
-                sim.step(1)  # a month at a time: six months of a slow corner took 30 ms
-                done += 1
+                before = sim.month
+                sim.step(_chunk(pace, budget - spent))
+                done += sim.month - before
         return True
 
     def finish(self, progress: Callable[[int, int], None]) -> Rerun:

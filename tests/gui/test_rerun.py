@@ -138,3 +138,32 @@ def test_a_rerun_slowed_before_its_first_month_still_steps(monkeypatch) -> None:
 
     monkeypatch.setattr(rerun.time, "perf_counter", late)
     assert job.advance()
+
+
+def test_chunks_grow_only_while_they_fit_an_eighth_of_the_budget_left() -> None:
+    from rsiviz.gui.rerun import CHUNK_MONTHS, CHUNK_SHARE, _chunk
+
+    assert _chunk(0.0, 0.04) == 1  # the pace is not known yet
+    assert _chunk(20e-6, 0.039) == CHUNK_MONTHS  # an ordinary run: 20 us a month
+    assert _chunk(5e-3, 0.035) == 1  # a slow corner: 5 ms a month
+    for pace in (1e-4, 3e-4, 6e-4, 1e-3):
+        n = _chunk(pace, 0.03)
+        assert 1 <= n <= CHUNK_MONTHS
+        assert n == 1 or n * pace <= 0.03 * CHUNK_SHARE  # a chunk fits its share
+
+
+def test_a_rerun_stepped_in_chunks_lands_on_the_month_by_month_run() -> None:
+    from rsiviz.core.scenario import load_preset
+    from rsiviz.gui.rerun import Rerun
+
+    sc = load_preset("race_one_lab_defects")
+    sims = [sc.simulation() for _ in range(3)]
+    rerun = Rerun(sims[0], sims[1], sims[2])
+    while not rerun.advance(budget_s=10.0):
+        pass
+    plain = sc.simulation()
+    for _ in range(plain.n_months):
+        plain.step(1)
+    for sim in sims:
+        for name in ("h", "s", "c", "v", "ds", "paused"):
+            np.testing.assert_array_equal(getattr(sim.history, name), getattr(plain.history, name))
