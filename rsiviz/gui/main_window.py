@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
         self._scheduled: tuple = ()
         self._screen_hooked = False
         self._unshown_frame: Snapshot | None = None  # the newest frame while hidden
+        # A presenter's fullscreen stage on this window's screen (one screen: a laptop
+        # mirrored to the projector) covers the window: it then draws nothing, see _covered
+        self._cover: QWidget | None = None
         self._view_actions: dict[str, QAction] = {}  # View > Views, by view key
         self.plots = Plots(self.theme, styled=False)  # styled by self.apply_theme() below
         self.plots.start_hint = "Press Play (Space) to run the model"
@@ -315,10 +318,15 @@ class MainWindow(QMainWindow):
 
     # -- controller -> views ------------------------------------------------------------
     def _on_view_state_frame(self, snap: Snapshot) -> None:
-        if self.isMinimized() or (
-            self.isHidden() and self.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+        if (
+            self.isMinimized()
+            or (
+                self.isHidden()
+                and self.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+            )
+            or self._covered()
         ):
-            # Hidden or minimised (behind a presenter's stage, say): drawn when shown again.
+            # Hidden, minimised or under the stage: drawn when it can be seen again.
             # Drawing it anyway cost the stage a third of its frame.
             self._unshown_frame = snap
             return
@@ -381,6 +389,7 @@ class MainWindow(QMainWindow):
         self.presenter = presenter
         presenter.finished.connect(lambda: self._on_presenter_finished(presenter))
         presenter.start(fullscreen, projector_screen(self), self.screen())
+        self._set_cover(presenter.stage)
         return presenter
 
     def _new_story_player(self) -> StoryPlayer:
@@ -394,7 +403,43 @@ class MainWindow(QMainWindow):
     def _on_presenter_finished(self, presenter: Presenter) -> None:
         if self.presenter is presenter:
             self.presenter = None
+        self._set_cover(None)
         self.activateWindow()
+
+    def _set_cover(self, stage: QWidget | None) -> None:
+        """The stage that may cover this window (None: none); see :meth:`_covered`."""
+        if self._cover is not None:
+            self._cover.removeEventFilter(self)
+        self._cover = stage
+        if stage is not None:
+            stage.installEventFilter(self)
+        self._show_unshown()
+
+    def _covered(self) -> bool:
+        """Whether the presenter's stage hides this window: shown full screen on this
+        window's screen while this window is not the active one. Qt draws a covered window
+        anyway (no platform tells it), so every frame cost the stage a second chart. A
+        speaker who switches to the window sees it live again at once."""
+        stage = self._cover
+        return (
+            stage is not None
+            and stage.isVisible()
+            and stage.isFullScreen()
+            and stage.screen() is self.screen()
+            and not self.isActiveWindow()
+        )
+
+    def _show_unshown(self) -> None:
+        """Draw the newest frame held back while the window could not be seen."""
+        if self._unshown_frame is not None and not self._covered():
+            self._on_view_state_frame(self._unshown_frame)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # the stage left full screen, was hidden or closed: this window may show again
+        kinds = (QEvent.Type.WindowStateChange, QEvent.Type.Hide, QEvent.Type.Close)
+        if watched is self._cover and event.type() in kinds:
+            self._show_unshown()
+        return super().eventFilter(watched, event)
 
     def _on_open_story_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -406,8 +451,7 @@ class MainWindow(QMainWindow):
     # -- window-only behaviour ----------------------------------------------------------
     def showEvent(self, event: object) -> None:
         super().showEvent(event)
-        if self._unshown_frame is not None:
-            self._on_view_state_frame(self._unshown_frame)
+        self._show_unshown()
         handle = self.windowHandle()
         if handle is not None and not self._screen_hooked:
             self._screen_hooked = True
@@ -419,8 +463,8 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         restored = event.type() == QEvent.Type.WindowStateChange and not self.isMinimized()
-        if restored and self._unshown_frame is not None:
-            self._on_view_state_frame(self._unshown_frame)
+        if restored or event.type() == QEvent.Type.ActivationChange:
+            self._show_unshown()  # restored, or made active from under the stage
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.autosave is not None and not self.autosave.may_quit(self, self.save_file):

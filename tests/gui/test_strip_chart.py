@@ -297,3 +297,44 @@ def test_a_style_that_fills_the_groove_to_the_handle_gets_whole_repaints(qtbot):
     QApplication.processEvents()
     assert scrubber.partial_updates == 0
     assert scrubber.grab().toImage().pixelColor(100, 12) == QColor("blue")
+
+
+def test_a_window_under_the_full_screen_stage_draws_nothing_until_it_can_be_seen(window, qtbot):
+    """One screen (a laptop mirrored to the projector): the stage covers the window, which
+    Qt would otherwise still draw every frame. Made active, or after Esc, it is live."""
+    _play_frames(window, qtbot, 3)
+    presenter = window.start_presenter()
+    stage = presenter.stage
+    qtbot.waitExposed(stage)
+    qtbot.waitUntil(lambda: stage.isActiveWindow() and not window.isActiveWindow())
+    assert stage.isFullScreen() and stage.screen() is window.screen()
+    drawn = window.plots.snapshot
+    window.controller.advance(5)
+    QApplication.processEvents()
+    assert window.plots.snapshot is drawn  # covered: not drawn
+    assert stage.plots.snapshot.view_month == window.controller.snapshot().view_month
+    window.activateWindow()  # the speaker switches to the window: live at once
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.plots.snapshot.view_month == window.controller.snapshot().view_month
+    window.controller.advance(2)
+    QApplication.processEvents()
+    assert window.plots.snapshot.view_month == window.controller.snapshot().view_month
+    stage.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow())
+    window.controller.advance(2)
+    QApplication.processEvents()
+    assert window.plots.snapshot.view_month < window.controller.snapshot().view_month
+    presenter.stop()  # Esc: the window shows the newest frame
+    QApplication.processEvents()
+    assert window.plots.snapshot.view_month == window.controller.snapshot().view_month
+
+
+def test_a_stage_in_a_window_or_on_another_screen_covers_nothing(window, qtbot):
+    _play_frames(window, qtbot, 3)
+    presenter = window.start_presenter(fullscreen=False)
+    qtbot.waitExposed(presenter.stage)
+    qtbot.waitUntil(lambda: not window.isActiveWindow())
+    window.controller.advance(3)
+    QApplication.processEvents()
+    assert window.plots.snapshot.view_month == window.controller.snapshot().view_month
+    presenter.stop()
