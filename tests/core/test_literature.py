@@ -157,20 +157,3 @@ def test_sweep_shapes_and_monotone_in_returns() -> None:
     assert grid2[1, 2] == pytest.approx(one.simulation().run().gap().max(), abs=1e-9)
     never = sweep(sc, ("software_returns", xs), "year_capability_reaches", level=1e6)
     assert np.isnan(never).all()
-
-
-def test_the_replication_reports_every_month_then_every_chunk_and_can_be_cancelled() -> None:
-    seen: list[tuple[int, int]] = []
-    replicate_forethought(300, seed=1, progress=lambda d, t: seen.append((d, t)))
-    total = seen[-1][1]
-    assert seen == [(done, total) for done in range(1, total + 1)]
-
-    class StopError(Exception):
-        pass
-
-    def stop(done: int, total: int) -> None:
-        if done == 3:
-            raise StopError
-
-    with pytest.raises(StopError):
-        replicate_forethought(300, seed=1, progress=stop)
