@@ -3,7 +3,8 @@ unit that does not drift with the machine's speed.
 
 The shared CI machine's speed varies 1.6-3x between hours, so the frame times of
 bench_frame.py pass or fail with it; the instructions a frame executes (model step, every
-plot's update, Qt's painting) hardly change from run to run (< 1%). Each configuration
+plot's update, Qt's painting) hardly change from run to run (< 1%; up to ~15% when a
+garbage collection falls inside the counted frames or not). Each configuration
 runs in its own process under callgrind with counting switched on for the timed frames
 only (setup and start-up excluded), the same frames bench_frame.py times: a playing run
 with a 24-month development pause and its counterfactual, one month per frame.
