@@ -29,7 +29,7 @@ from rsiviz.core.history import History
 from rsiviz.core.model import FloatArray
 from rsiviz.core.params import ParameterError
 from rsiviz.core.scenario import Scenario
-from rsiviz.core.simulation import Simulation
+from rsiviz.core.simulation import MonthCounter
 from rsiviz.core.steps import MONTH
 
 LEVELS: tuple[float, ...] = (5.0, 25.0, 50.0, 75.0, 95.0)
@@ -189,7 +189,7 @@ def compute_fan(
     overrides = sample_overrides(dists, members, seed)
     size = members if chunk is None else max(1, chunk)
     starts = range(0, members, size)
-    counter = _Counter(progress, len(starts) * _months_per_chunk(scenario))
+    counter = MonthCounter(progress, len(starts) * _months_per_chunk(scenario))
     parts = [
         _run_chunk(
             scenario,
@@ -256,7 +256,7 @@ def compute_fan_part(
         else dataclasses.replace(scenario, pauses=())
     )
     run = sim.simulation(**kwargs)
-    counter = _Counter(progress, run.n_months)
+    counter = MonthCounter(progress, run.n_months)
     if split:
         counter.run(run, split)
         for pause in scenario.pauses:
@@ -292,22 +292,6 @@ def _bands(series: Mapping[str, FloatArray]) -> dict[str, dict[float, FloatArray
     }
 
 
-class _Counter:
-    """Months done across chunks and variants, reported to ``progress``."""
-
-    def __init__(self, progress: Progress | None, total: int) -> None:
-        self.progress, self.total, self.done = progress, total, 0
-
-    def tick(self) -> None:
-        """One more month done (by every member of the simulation that calls it)."""
-        self.done += 1
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-
-    def run(self, sim: Simulation, months: int) -> None:
-        sim.step(months, on_month=self.tick)
-
-
 def fork_month(scenario: Scenario) -> int:
     """The month at whose boundary the scenario's first dated development pause can start.
 
@@ -340,7 +324,7 @@ def _run_chunk(
     overrides: dict[str, FloatArray],
     n: int,
     alone: bool,
-    counter: _Counter,
+    counter: MonthCounter,
 ) -> dict[str, dict[str, FloatArray]]:
     """The series of a chunk of ``n`` members, by variant: the run without pauses, forked
     to add them. ``alone``: the ensemble has one member."""

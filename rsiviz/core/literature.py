@@ -14,7 +14,7 @@ from rsiviz.core.history import History
 from rsiviz.core.interventions import DEFAULT_LABS
 from rsiviz.core.model import LN10, FloatArray
 from rsiviz.core.params import Params
-from rsiviz.core.simulation import Simulation
+from rsiviz.core.simulation import MonthCounter, Simulation
 
 # A long job's progress report: (done, total) between chunks of work; raising cancels it.
 Progress = Callable[[int, int], None]
@@ -184,26 +184,17 @@ def replicate_forethought(
     sim = Simulation(forethought_params(), DEFAULT_LABS, (), overrides=overrides, a_fixed=1.0)
     chunks = range(0, draws, DENSE_CHUNK)
     total = sim.n_months + len(chunks)
-    done = sim.month
-
-    def month() -> None:  # every draw has finished one more month
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total)
-
-    # one call: the quiet months run in Lanes, each draw at its own pace
-    sim.step(sim.n_months, on_month=month)
+    counter = MonthCounter(progress, total)
+    counter.run(sim, sim.n_months)
     hist = sim.history
     s, ds = hist.s[: hist.length, :, 0], hist.ds[: hist.length, :, 0]
     by_window = {months: np.empty(draws) for months in WINDOWS_MONTHS}
-    for i, lo in enumerate(chunks):  # the dense curves of all draws at once are big
+    for lo in chunks:  # the dense curves of all draws at once are big
         part = slice(lo, lo + DENSE_CHUNK)
         levels = dense_levels(s[:, part], ds[:, part])
         for months, out in by_window.items():
             out[part] = max_window_gain(levels, months * DENSE_PER_MONTH) / YEAR_OF_PROGRESS_OOM
-        if progress is not None:
-            progress(sim.n_months + i + 1, total)
+        counter.tick()
     year = by_window[12]
     return ForethoughtResult(
         draws=draws,

@@ -19,6 +19,7 @@ from rsiviz.core.fan import ONE_VALUE_PER_RUN, Progress
 from rsiviz.core.model import FloatArray
 from rsiviz.core.params import SPEC_BY_NAME, ParameterError, param_specs
 from rsiviz.core.scenario import Scenario
+from rsiviz.core.simulation import MonthCounter
 
 DEFAULT_POINTS = 5
 # Levels the year metrics need (OOM of capability; x of the progress multiplier).
@@ -166,14 +167,5 @@ def _run(
         overrides[name] = column
         at += block.size
     sim = scenario.simulation(overrides=overrides, members=members, float_path=False)
-    done = sim.month
-
-    def month() -> None:  # every member has finished one more month
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, sim.n_months)
-
-    # one call: quiet stretches run in Lanes, each member at its own pace
-    sim.step(sim.n_months, on_month=month)
+    MonthCounter(progress, sim.n_months).run(sim, sim.n_months)
     return np.asarray(METRICS[metric][1](sim.history, level), dtype=float)

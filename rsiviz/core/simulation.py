@@ -136,11 +136,11 @@ class Simulation:
         target = min(self.n_months, self.month + max(0, months))
         while self.month < target:
             span = self.quiet_months(target)
-            # lanes also for a single month of an ensemble: members that finished it
-            # drop out, and one lab without link cuts takes the cheaper OneLab sub-step
             if span > 1 and self._ctl_f is not None:
                 self._float_stretch(span, on_month)
                 self.month += span
+            # lanes also for a single month of an ensemble: members that finished it
+            # drop out, and one lab without link cuts takes the cheaper OneLab sub-step
             elif span > 1 or (self._ctl_f is None and self.lanes_for_one_month):
                 lanes = Lanes(self, self.month + span)
                 reported = self.month
@@ -208,7 +208,7 @@ class Simulation:
         if changed and self._floats:
             self._ctl_f = floats.FloatControls.of(self._ctl)
         if self._ctl_f is not None:
-            h, s, c = (x[0].tolist() for x in (self.h, self.s, self.c))
+            h, s, c, _ = self._float_state()
             self._rates = floats.float_rates(self._kf, self.time, h, s, c, self._ctl_f)
         else:
             self._rates = rates(self.k, self.time, self.h, self.s, self.c, self._ctl)
@@ -261,7 +261,7 @@ class Simulation:
         and records the row, with the history rows written at once at the end."""
         ctl, kf, r = self._ctl_f, self._kf, self._rates
         assert ctl is not None and isinstance(r, floats.FloatRates)
-        state = (self.h[0].tolist(), self.s[0].tolist(), self.c[0].tolist(), float(self.v[0]))
+        state = self._float_state()
         t0, first = self.k.t0, self.month
         rows: list[tuple[list[float], list[float], list[float], float, floats.FloatRates]] = []
         for month in range(first, first + span):
@@ -283,6 +283,13 @@ class Simulation:
             hist.dc[at, 0] = [row[4].dc for row in rows]
             hist.paused[at] = self.modes == FROZEN
             hist.length = at.stop
+        self._set_float_state(state)
+
+    def _float_state(self) -> tuple[list[float], list[float], list[float], float]:
+        """The one member's (h, s, c, v): per-lab lists and the oversight level."""
+        return self.h[0].tolist(), self.s[0].tolist(), self.c[0].tolist(), float(self.v[0])
+
+    def _set_float_state(self, state: tuple[list[float], list[float], list[float], float]) -> None:
         h, s, c, v = state
         self.h, self.s, self.c, self.v = np.array([h]), np.array([s]), np.array([c]), np.array([v])
 
@@ -290,10 +297,27 @@ class Simulation:
         """:meth:`_advance_month` for one member, step for step, on floats."""
         r = self._rates
         assert isinstance(r, floats.FloatRates)
-        state = (self.h[0].tolist(), self.s[0].tolist(), self.c[0].tolist(), float(self.v[0]))
-        h, s, c, v = floats.advance_month(self._kf, ctl, r, self.time, state)
-        self.h, self.s, self.c = np.array([h]), np.array([s]), np.array([c])
-        self.v = np.array([v])
+        self._set_float_state(
+            floats.advance_month(self._kf, ctl, r, self.time, self._float_state())
+        )
+
+
+class MonthCounter:
+    """Months done by every member, across simulations and chunks, reported as
+    ``progress(done, total)`` (which may raise to cancel). :meth:`run` steps a simulation
+    in one call, so its quiet months run as stretches while each month still counts."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def tick(self) -> None:
+        """One more month (or chunk of work) done."""
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def run(self, sim: Simulation, months: int) -> None:
+        sim.step(months, on_month=self.tick)
 
 
 def _substep(
