@@ -226,6 +226,11 @@ class Stage(QWidget):
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)
+        if self.theme.scale != STAGE_SCALE * self.width() / REFERENCE_WIDTH:
+            # fonts and lines in proportion to the width, as every export lays the stage
+            # out (and as tests/gui/test_layout.py checks it): the presenter's full-screen
+            # stage at 1024 px had 1920 px fonts, and the clock's readouts were cut off
+            self.scale_to_width(self.width())
         self.fit_layout()
         self.blank.setGeometry(self.rect())
         if self.help.isVisible():

@@ -338,3 +338,22 @@ def test_a_stage_in_a_window_or_on_another_screen_covers_nothing(window, qtbot):
     QApplication.processEvents()
     assert window.plots.snapshot.view_month == window.controller.snapshot().view_month
     presenter.stop()
+
+
+def test_the_presenters_stage_scales_to_its_width_and_lays_out_cleanly(window, qtbot):
+    """Every export and the layout test scale the stage to its width; the presenter's own
+    stage did not, and at 1024 px its 1920-px fonts cut the clock's readouts off."""
+    from rsiviz.gui.layout_audit import problems
+    from rsiviz.gui.stage import REFERENCE_WIDTH, STAGE_SCALE
+
+    _play_frames(window, qtbot, 3)
+    presenter = window.start_presenter(fullscreen=False)
+    stage = presenter.stage
+    qtbot.waitExposed(stage)
+    for size in ((1024, 768), (1280, 720), (1920, 1080)):
+        stage.resize(*size)
+        qtbot.waitUntil(lambda size=size: stage.width() == size[0])
+        QApplication.processEvents()
+        assert stage.theme.scale == pytest.approx(STAGE_SCALE * size[0] / REFERENCE_WIDTH)
+        assert problems(stage) == [], size
+    presenter.stop()
