@@ -237,9 +237,10 @@ def compute_fan_part(
 ) -> FanPart:
     """One variant of :func:`compute_fan`, on its own (two processes can share a fan).
 
-    The variant with the development pauses runs the months before any can start itself,
-    as :func:`compute_fan` does once for both, so :func:`assemble_fan` of the parts equals
-    :func:`compute_fan` exactly.
+    The variant with the development pauses runs with them from the start: the same
+    numbers as :func:`compute_fan`'s fork at :func:`fork_month` (tests/core/test_fan.py),
+    so :func:`assemble_fan` of the parts equals :func:`compute_fan` exactly, and its members
+    need not all wait at the fork (see :attr:`Simulation.rolling`).
     """
     dists = DEFAULT_DISTRIBUTIONS if dists is None else dists
     if not 1 <= members <= MAX_MEMBERS:
@@ -249,19 +250,9 @@ def compute_fan_part(
     check_fan_dists(dists)
     overrides = sample_overrides(dists, members, scenario.seed if seed is None else seed)
     kwargs = {"overrides": overrides or None, "members": members, "float_path": members == 1}
-    split = fork_month(scenario) if variant == WITH_PAUSE else 0
-    sim = (
-        scenario
-        if variant == WITH_PAUSE and split == 0
-        else dataclasses.replace(scenario, pauses=())
-    )
+    sim = scenario if variant == WITH_PAUSE else dataclasses.replace(scenario, pauses=())
     run = sim.simulation(**kwargs)
-    counter = MonthCounter(progress, run.n_months)
-    if split:
-        counter.run(run, split)
-        for pause in scenario.pauses:
-            run.schedule(pause)
-    counter.run(run, run.n_months - run.month)
+    MonthCounter(progress, run.n_months).run(run, run.n_months)
     series = _series(run.history)
     return FanPart(variant, series, _bands(series))
 

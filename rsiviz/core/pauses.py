@@ -64,6 +64,33 @@ class PauseBook:
         self.comply.append(comply)
         self.defected.append(np.zeros((n, n_labs), dtype=bool))
 
+    def fixed(self) -> bool:
+        """Whether every pause starts on a date and runs a fixed time (no end on oversight,
+        no defection): then a member's next boundary that may change anything follows from
+        its own state alone, and members can cross boundaries without waiting for each
+        other (:class:`~rsiviz.core.lanes.Lanes`)."""
+        return all(
+            p.trigger == "date" and not p.until_oversight and not p.defection for p in self.pauses
+        )
+
+    def subset(self, rows: np.ndarray) -> PauseBook:
+        """The book of the members ``rows`` only (copies of their state)."""
+        sub = PauseBook(self.labs, rows.size)
+        sub.pauses, sub.comply = self.pauses, self.comply
+        sub.status = [x[rows] for x in self.status]
+        sub.started = [x[rows] for x in self.started]
+        sub.defected = [x[rows] for x in self.defected]
+        return sub
+
+    def put(self, rows: np.ndarray, sub: PauseBook) -> None:
+        """Write the state of :meth:`subset`'s book back to the members ``rows``."""
+        for whole, part in zip(
+            (*self.status, *self.started, *self.defected),
+            (*sub.status, *sub.started, *sub.defected),
+            strict=True,
+        ):
+            whole[rows] = part
+
     def frozen(self) -> np.ndarray:
         """(N, L) True where a lab is held by an active development pause."""
         out = np.zeros((self.members, len(self.labs)), dtype=bool)

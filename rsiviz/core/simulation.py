@@ -60,6 +60,9 @@ class Simulation:
     # boundary bookkeeping, no arrays, history rows written at once. False: month by
     # month, the reference path that tests/core/test_fast_path.py holds them to.
     float_stretches = True
+    # An ensemble's members cross the boundaries of fixed development pauses without
+    # waiting for each other (see :meth:`step`). False: every member waits at each one.
+    rolling = True
 
     def __init__(
         self,
@@ -142,14 +145,21 @@ class Simulation:
             # lanes also for a single month of an ensemble: members that finished it
             # drop out, and one lab without link cuts takes the cheaper OneLab sub-step
             elif span > 1 or (self._ctl_f is None and self.lanes_for_one_month):
-                lanes = Lanes(self, self.month + span)
+                # Rolling: each member crosses the boundaries where a fixed development
+                # pause starts or ends on its own, instead of every member waiting there
+                # for the slowest (whose explosion may take hundreds of sub-steps).
+                rolling = self.rolling and not self.cut_book.cuts and self.book.fixed()
+                end = target if rolling else self.month + span
+                lanes = Lanes(self, end, self.month + span)
                 reported = self.month
                 while lanes.n_live:
                     lanes.step()
                     while on_month is not None and reported < min(lanes.lowest(), lanes.end - 1):
                         reported += 1
                         on_month()
-                self.month += span
+                self.month = end
+                if lanes.events:  # the members' modes changed: controls from them
+                    self._ctl = self.book.controls(self.k, self.modes)
             else:
                 self._advance_month()
                 self.month += 1
@@ -163,13 +173,21 @@ class Simulation:
         defect or release there. 1 on the float path when :attr:`float_stretches` is off."""
         if self._ctl_f is not None and not self.float_stretches:
             return 1
-        month = self.month + 1
-        while month < target:
+
+        def may_change(month: int) -> bool:
             t = self.k.t0 + month * MONTH  # the clock of :attr:`time`
-            if self.book.may_change_at(self, t) or self.cut_book.may_change_at(t):
-                break
-            month += 1
-        return month - self.month
+            return self.book.may_change_at(self, t) or self.cut_book.may_change_at(t)
+
+        # may_change() is monotone in the month (each of its tests is constant or "t has
+        # reached a time"): the first month where it holds, by bisection
+        low, high = self.month + 1, target  # found in [low, high]; high: none before target
+        while low < high:
+            mid = (low + high) // 2
+            if may_change(mid):
+                high = mid
+            else:
+                low = mid + 1
+        return low - self.month
 
     def run(self) -> History:
         """Advance to the end of the run and return the history."""
@@ -213,6 +231,22 @@ class Simulation:
         else:
             self._rates = rates(self.k, self.time, self.h, self.s, self.c, self._ctl)
         self.history.record(self.month, self)
+
+    def members_at(
+        self, rows: np.ndarray, month: int, state: State, k: Constants, ctl: LabControls
+    ) -> Simulation:
+        """The members ``rows`` alone at the boundary of ``month``, in ``state`` with
+        constants ``k`` and controls ``ctl`` (theirs): for :class:`Lanes` to apply a
+        development pause's start or end to them (what :meth:`_boundary` does for every
+        member, member by member). No link cuts; no history."""
+        sub = object.__new__(Simulation)
+        sub.params, sub.labs, sub.k, sub._kf = self.params, self.labs, k, k
+        sub.n_members, sub.n_labs, sub.n_months = rows.size, self.n_labs, self.n_months
+        sub.h, sub.s, sub.c, sub.v = state
+        sub.month, sub.modes, sub.book = month, self.modes[rows], self.book.subset(rows)
+        sub.cut_book = CutBook(self.k.t0, self.params.years)
+        sub._ctl, sub._rates, sub._floats, sub._ctl_f = ctl, None, False, None
+        return sub
 
     def _advance_month(self) -> None:
         """Integrate one month; each member takes its own sub-steps.

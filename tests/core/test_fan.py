@@ -215,10 +215,10 @@ def test_the_forked_pause_variant_equals_a_run_with_the_pauses_from_the_start(
         for _ in range(data.draw(st.integers(1, 2)))
     )
     scenario = Scenario(params=p, labs=data.draw(labs()), pauses=ps)
-    part = compute_fan_part(scenario, None, 12, 4, WITH_PAUSE)
+    forked = compute_fan(scenario, None, 12, 4).series[WITH_PAUSE]  # forks at fork_month()
     hist = run_ensemble(scenario, 12, 4)
     for q in QUANTITIES:
-        np.testing.assert_array_equal(part.series[q], getattr(hist, q)(), err_msg=q)
+        np.testing.assert_array_equal(forked[q], getattr(hist, q)(), err_msg=q)
 
 
 def test_a_conditional_pause_runs_without_a_fork_and_matches_the_core() -> None:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from rsiviz.core import DevelopmentPause, Params, Simulation
 from rsiviz.core.interventions import LinkCut
+from rsiviz.core.lanes import Lanes
 from rsiviz.core.model import FROZEN
 
 from .budget import examples
@@ -67,6 +68,74 @@ def test_lanes_equal_month_by_month_bit_for_bit(data: st.DataObject) -> None:
         np.testing.assert_array_equal(
             getattr(lanes, name), getattr(plain.history, name), err_msg=name
         )
+
+
+@st.composite
+def fixed_pauses(draw: st.DrawFn, p: Params) -> tuple[DevelopmentPause, ...]:
+    """One to three pauses on dates (on a month boundary, between two, before the start
+    or after the end), each for a fixed time, with any release: what rolling lanes cross."""
+    months = st.integers(-2, p.n_months + 2)
+    offsets = st.sampled_from([0.0, 0.0, 1e-7, 0.3])
+    return tuple(
+        DevelopmentPause(
+            start=p.start_year + (draw(months) + draw(offsets)) / 12,
+            months=draw(st.sampled_from([1.0, 6.0, 12.0])) + draw(st.sampled_from([0.0, 0.5])),
+            release=draw(st.sampled_from([None, "instant", "gradual", "no_catch_up"])),
+        )
+        for _ in range(draw(st.integers(1, 3)))
+    )
+
+
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_rolling_lanes_across_fixed_pauses_equal_month_by_month_bit_for_bit(
+    data: st.DataObject,
+) -> None:
+    """Members that cross the start and end of fixed development pauses on their own (each
+    applying them when it gets there) give the month-by-month numbers, every release mode,
+    race labs that comply or not, several pauses, and a run stepped in pieces."""
+    p = Params(
+        years=data.draw(st.sampled_from([2.0, 4.0])),
+        release_mode=data.draw(st.sampled_from(["instant", "gradual", "no_catch_up"])),
+    )
+    ps = data.draw(fixed_pauses(p))
+    lab_set = data.draw(labs())
+    overrides = _overrides(data.draw(st.integers(0, 2**32 - 1)), 24)
+    rolling = Simulation(p, lab_set, ps, overrides=overrides)
+    for piece in data.draw(st.lists(st.integers(1, p.n_months), min_size=1, max_size=3)):
+        rolling.step(piece)
+    rolling.run()
+    plain = _month_by_month(Simulation(p, lab_set, ps, overrides=overrides))
+    for name in FIELDS:
+        np.testing.assert_array_equal(
+            getattr(rolling.history, name), getattr(plain.history, name), err_msg=name
+        )
+    for name in ("h", "s", "c", "v", "modes"):
+        np.testing.assert_array_equal(getattr(rolling, name), getattr(plain, name), err_msg=name)
+
+
+def test_rolling_lanes_do_not_wait_at_a_pause_for_the_slowest_member() -> None:
+    """Fixed pauses: the members' sub-steps overlap across the pause's start and end (a
+    run takes about as many array sub-steps as its slowest member), while month by month
+    each boundary waits for the slowest; without rolling the count is the sum."""
+    p = Params(years=6.0)
+    ps = [DevelopmentPause.at(2027.0, months=12)]
+    ov = _overrides(3, 64)
+    counts, runs = {}, {}
+    for rolling in (True, False):
+        with (
+            mock.patch.object(Simulation, "rolling", rolling),
+            mock.patch.object(Lanes, "step", autospec=True, side_effect=Lanes.step) as spy,
+            mock.patch.object(Lanes, "_apply", autospec=True, side_effect=Lanes._apply) as own,
+        ):
+            runs[rolling] = Simulation(p, pauses=ps, overrides=ov).run()
+        counts[rolling] = spy.call_count
+        assert (own.call_count > 0) == rolling  # the start and the end, member by member
+    assert counts[True] < 0.9 * counts[False], counts
+    plain = _month_by_month(Simulation(p, pauses=ps, overrides=ov)).history
+    for name in FIELDS:
+        for run in runs.values():
+            np.testing.assert_array_equal(getattr(run, name), getattr(plain, name), err_msg=name)
 
 
 def test_a_fixed_automation_and_forks_in_lanes_equal_month_by_month() -> None:
