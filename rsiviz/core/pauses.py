@@ -64,13 +64,20 @@ class PauseBook:
         self.comply.append(comply)
         self.defected.append(np.zeros((n, n_labs), dtype=bool))
 
-    def fixed(self) -> bool:
-        """Whether every pause starts on a date and runs a fixed time (no end on oversight,
-        no defection): then a member's next boundary that may change anything follows from
-        its own state alone, and members can cross boundaries without waiting for each
-        other (:class:`~rsiviz.core.lanes.Lanes`)."""
+    def fixed(self, release_mode: str) -> bool:
+        """Whether every pause starts on a date, runs a fixed time (no end on oversight, no
+        defection) and releases at once (``release_mode``: the run's default): then each
+        member has two boundaries per pause where anything changes, the same for all, and
+        members can cross them without waiting for each other
+        (:class:`~rsiviz.core.lanes.Lanes`). A gradual release or one without catch-up
+        may change something at every month until the lab has caught up, which member by
+        member costs more than it saves."""
         return all(
-            p.trigger == "date" and not p.until_oversight and not p.defection for p in self.pauses
+            p.trigger == "date"
+            and not p.until_oversight
+            and not p.defection
+            and (p.release or release_mode) == "instant"
+            for p in self.pauses
         )
 
     def subset(self, rows: np.ndarray) -> PauseBook:

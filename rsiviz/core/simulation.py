@@ -148,7 +148,11 @@ class Simulation:
                 # Rolling: each member crosses the boundaries where a fixed development
                 # pause starts or ends on its own, instead of every member waiting there
                 # for the slowest (whose explosion may take hundreds of sub-steps).
-                rolling = self.rolling and not self.cut_book.cuts and self.book.fixed()
+                rolling = (
+                    self.rolling
+                    and not self.cut_book.cuts
+                    and self.book.fixed(self.params.release_mode)
+                )
                 end = target if rolling else self.month + span
                 lanes = Lanes(self, end, self.month + span)
                 reported = self.month
