@@ -281,23 +281,30 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
         if params == self.scenario.params:
             return
         self.scenario = dataclasses.replace(self.scenario, params=params)
-        self._rerun()
+        settled = self._rerun(settle_first=True)
         self.params_changed.emit(params)
-        self._settle()
+        if not settled:
+            self._settle()
 
-    def _rerun(self) -> None:
+    def _rerun(self, settle_first: bool = False) -> bool:
         """Re-run the whole future; the previous run stays on screen beside it.
 
         Within a few tens of milliseconds this finishes here; a slow corner goes on in the
         background (see :mod:`rsiviz.gui.rerun`) and the window stays responsive.
+        ``settle_first``: when the re-run has finished here, say the edit has settled
+        before drawing it, so background views (a fan in two child processes) start
+        while this thread draws; returns whether it did. (A slow corner's background
+        re-run goes first: the views' jobs would queue it behind theirs.)
         """
         self.stop()
         counterfactual = self._new_simulation(live=False) if self._live_pauses else None
         rerun = Rerun(self._new_simulation(), counterfactual, self.sim.fork())
         if rerun.advance():
             self.runner.cancel("rerun")
+            if settle_first:
+                self._settle()
             self._finish_rerun(rerun)
-            return
+            return settle_first
         self.message.emit("progress", "Re-running the model with the new values...")
         self.runner.submit(
             "rerun",
@@ -306,6 +313,7 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
             self._on_rerun_failed,
             gated=False,
         )
+        return False
 
     @property
     def rerunning(self) -> bool:

@@ -163,8 +163,8 @@ class PausesMixin:
         self.scenario = scenario
         if self.sim.month == 0:
             self._restart()
-        else:
-            self._rerun()
+        elif self._rerun(settle_first=True):
+            return
         self._settle()
 
 

@@ -155,6 +155,27 @@ def test_parameter_changes_coalesce_into_one_rerun_with_ghost(controller, qtbot)
     assert snap.history.capability()[-1, 0] != pytest.approx(before.capability()[-1, 0])
 
 
+def test_an_edit_settles_before_its_frame_is_drawn(controller) -> None:
+    """Background views (the fan's two child processes) start on the new scenario while
+    the GUI thread draws the re-run; settled carries the scenario the frame then shows."""
+    controller.advance(12)
+    order: list[tuple[str, object]] = []
+    controller.settled.connect(lambda scenario: order.append(("settled", scenario)))
+    controller.view_state.events.frame.connect(lambda snap: order.append(("frame", snap)))
+    controller.set_param("software_returns", 1.4)
+    controller.flush()
+    assert [what for what, _ in order] == ["settled", "frame"]
+    assert order[0][1] == controller.current_scenario()
+    assert order[1][1].params.software_returns == 1.4
+    order.clear()
+    controller.set_dragging(True)  # a held slider: frames, but nothing settles
+    controller.set_param("software_returns", 1.6)
+    controller.flush()
+    assert [what for what, _ in order] == ["frame"]
+    controller.set_dragging(False)
+    assert [what for what, _ in order] == ["frame", "settled"]
+
+
 def test_reset_param_and_reset_all(controller) -> None:
     controller.set_param("software_returns", 2.0)
     controller.set_param("compute_growth", 1.0)
