@@ -36,6 +36,25 @@ CONFIGS = (
 )
 
 
+# The uncertainty fan's work in its child processes: each variant of a 1,000-run fan of
+# this preset, the work one child does (bench_fan.py times them together; the longer of
+# the two is the fan's critical path)
+FAN_PRESET, FAN_MEMBERS = "pause_2028_instant", 1000
+
+
+def _fan_child(variant: str) -> None:
+    """Runs under callgrind: count one variant of the fan (compute_fan_part) only."""
+    from rsiviz.core.fan import compute_fan_part
+    from rsiviz.core.scenario import load_preset
+
+    scenario = load_preset(FAN_PRESET)
+    compute_fan_part(scenario, None, 20, None, variant)  # imports and caches warm
+    pid = str(os.getpid())
+    subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=False)
+    compute_fan_part(scenario, None, FAN_MEMBERS, None, variant)
+    subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=False)
+
+
 def _child(view: str, width: int, height: int, frames: int) -> None:
     """Runs under callgrind: set up, then count ``frames`` live frames only."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -77,6 +96,11 @@ def _child(view: str, width: int, height: int, frames: int) -> None:
 
 def _count(view: str, width: int, height: int, frames: int) -> float | None:
     """Million instructions per frame of one configuration (None: it failed)."""
+    return _count_child(f"{view}:{width}x{height}", frames)
+
+
+def _count_child(child: str, frames: int) -> float | None:
+    """Million instructions per frame counted in ``--child child`` (None: it failed)."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [
             "valgrind",
@@ -86,7 +110,7 @@ def _count(view: str, width: int, height: int, frames: int) -> float | None:
             sys.executable,
             os.path.abspath(__file__),
             "--child",
-            f"{view}:{width}x{height}",
+            child,
             "--frames",
             str(frames),
         ]
@@ -95,7 +119,7 @@ def _count(view: str, width: int, height: int, frames: int) -> float | None:
     found = re.search(r"Collected\s*:\s*([\d,]+)", done.stderr)
     if done.returncode != 0 or not found:
         tail = done.stderr.strip().splitlines()[-3:]
-        print(f"  {view} {width}x{height}: failed (exit {done.returncode}): {' | '.join(tail)}")
+        print(f"  {child}: failed (exit {done.returncode}): {' | '.join(tail)}")
         return None
     return int(found.group(1).replace(",", "")) / frames / 1e6
 
@@ -107,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.child:
         view, size = args.child.split(":")
+        if view == "fan":
+            _fan_child(size)
+            return 0
         width, height = (int(v) for v in size.split("x"))
         _child(view, width, height, args.frames)
         return 0
@@ -126,6 +153,17 @@ def main(argv: list[str] | None = None) -> int:
                 label = f"stage full screen over the window at {width}x{height}"
             print(
                 f"  {label}: {per_frame:6.2f} M instructions per frame"
+                f"  ({time.perf_counter() - t0:.0f} s under valgrind)"
+            )
+    from rsiviz.core.fan import VARIANT_LABELS, WITH_PAUSE, WITHOUT_PAUSE
+
+    print(f"CPU instructions of one fan child's work ({FAN_MEMBERS:,} runs, {FAN_PRESET})")
+    for variant in (WITH_PAUSE, WITHOUT_PAUSE):
+        t0 = time.perf_counter()
+        total = _count_child(f"fan:{variant}", 1)
+        if total is not None:
+            print(
+                f"  {VARIANT_LABELS[variant]}: {total:7.0f} M instructions"
                 f"  ({time.perf_counter() - t0:.0f} s under valgrind)"
             )
     return 0
