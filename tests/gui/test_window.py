@@ -152,7 +152,7 @@ def test_slider_reruns_and_leaves_a_ghost(window, qtbot) -> None:
     slider = window.params.controls["software_returns"]
     slider.setValue(slider.value() + 100)
     qtbot.waitUntil(lambda: window.controller.scenario.params.software_returns != 1.2)
-    assert window.plots.ghost_cap.isVisible()
+    qtbot.waitUntil(window.plots.ghost_cap.isVisible)  # the re-run's frame: the next turn
     assert window.controller.sim.done
 
 
