@@ -281,54 +281,45 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
         if params == self.scenario.params:
             return
         self.scenario = dataclasses.replace(self.scenario, params=params)
-        settled = self._rerun(settle_first=True)
+        self._rerun()
         self.params_changed.emit(params)
-        if not settled:
-            self._settle()
+        self._settle()
 
-    def _rerun(self, settle_first: bool = False) -> bool:
+    def _rerun(self) -> None:
         """Re-run the whole future; the previous run stays on screen beside it.
 
         Within a few tens of milliseconds this finishes here; a slow corner goes on in the
         background (see :mod:`rsiviz.gui.rerun`) and the window stays responsive.
-        ``settle_first``: when the re-run has finished here, say the edit has settled
-        before drawing it, so background views (a fan in two child processes) start
-        while this thread draws; returns whether it did. (A slow corner's background
-        re-run goes first: the views' jobs would queue it behind theirs.) The new frame
-        is drawn at the next event-loop turn: re-running, drawing and painting are three
-        turns, not one stall (40-75 ms on the CI machine as one; bench_fan.py (b)).
+        The new frame is drawn at the next event-loop turn: re-running, drawing and
+        painting are three turns, not one stall (40-75 ms on the CI machine as one;
+        bench_fan.py (b)), and an edit's ``settled`` (which starts background views, a
+        fan in two child processes) comes before the drawing.
         """
         self.stop()
         counterfactual = self._new_simulation(live=False) if self._live_pauses else None
         rerun = Rerun(self._new_simulation(), counterfactual, self.sim.fork())
         if rerun.advance():
             self.runner.cancel("rerun")
-            if settle_first:
-                self._settle()
-            self._finish_rerun(rerun, draw_later=True)
-            return settle_first
+            self._finish_rerun(rerun)
+            return
         self.message.emit("progress", "Re-running the model with the new values...")
         self.runner.submit(
             "rerun",
             lambda p: self.runner.compute(Rerun.finish, (rerun,), p),
-            lambda done: self._finish_rerun(done, draw_later=True, background=True),
+            lambda done: self._finish_rerun(done, background=True),
             self._on_rerun_failed,
             gated=False,
         )
-        return False
 
     @property
     def rerunning(self) -> bool:
         """A re-run is still computing in the background."""
         return self.runner.busy("rerun")
 
-    def _finish_rerun(
-        self, rerun: Rerun, draw_later: bool = False, background: bool = False
-    ) -> None:
-        """Show the finished re-run; ``draw_later``: its frame is drawn at the next
-        event-loop turn, so finishing the re-run, drawing it and painting it are three
-        turns, not one long stall; ``background``: it finished in a child process (its
-        progress note goes)."""
+    def _finish_rerun(self, rerun: Rerun, background: bool = False) -> None:
+        """Show the finished re-run; its frame is drawn at the next event-loop turn, so
+        finishing the re-run, drawing it and painting it are three turns, not one long
+        stall. ``background``: it finished in a child process (its progress note goes)."""
         live = self.view_state.runs["live"]
         previous = rerun.previous.history
         self.view_state.set_run(
@@ -339,12 +330,9 @@ class Controller(PausesMixin, ScenarioFilesMixin, UndoMixin, CutsMixin, QObject)
         self._show_live()
         self.view_month = self.sim.month
         self._carry = 0.0
-        if draw_later:
-            if background:
-                self.message.emit("progress", "")  # done: the note goes
-            self._frame_timer.start()
-        else:
-            self.emit_snapshot()
+        if background:
+            self.message.emit("progress", "")  # done: the note goes
+        self._frame_timer.start()
 
     def _on_rerun_failed(self, message: str) -> None:
         self.message.emit("error", f"The model could not be re-run: {message}")

@@ -163,8 +163,8 @@ class PausesMixin:
         self.scenario = scenario
         if self.sim.month == 0:
             self._restart()
-        elif self._rerun(settle_first=True):
-            return
+        else:
+            self._rerun()
         self._settle()
 
 
