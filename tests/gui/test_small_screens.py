@@ -1,11 +1,15 @@
 """The window on small screens (issue 9): it fits 800x600, and on a 1280x720 projector the
-clock's readouts stay inside their dock and the development pause panel scrolls instead."""
+clock's readouts stay inside their dock and the development pause panel scrolls instead.
+The fan's side panel wraps to its width at 1024x768 and 1280x720 (no text cut off)."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QWidget
+from PySide6 import QtGui
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QScrollArea, QWidget
+
+VIEW_SIZES = [(1024, 768), (1280, 720)]
 
 
 @pytest.fixture
@@ -18,7 +22,10 @@ def win(qtbot, tmp_path, monkeypatch):
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     w = MainWindow(Controller(), settings=settings, restore_layout=False)
     qtbot.addWidget(w)
-    return w
+    yield w
+    w.jobs.cancel_all()
+    w.jobs.wait_idle(10.0)
+    w.controller.stop()
 
 
 def _show(qtbot, win, width: int, height: int) -> None:
@@ -65,3 +72,63 @@ def test_clock_readouts_stay_in_their_dock(win, qtbot, size) -> None:
     # on a big screen the development pause panel shows whole (no scroll bar)
     if size[1] >= 1080:
         assert not win.docks.panels["development_pause"].widget().verticalScrollBar().isVisible()
+
+
+def _open(qtbot, win, key: str, size: tuple[int, int]) -> QWidget:
+    """The view ``key`` opened as ``rsiviz --show KEY`` does, at ``size``, its work done."""
+    _show(qtbot, win, *size)
+    view = win.docks.open_view(key)
+    if key == "fan":
+        view.members.setValue(50)  # quicker than 1,000; the texts are as long
+        view.job.request(force=True)
+    assert win.jobs.wait_idle(120.0)
+    qtbot.wait(100)  # the layout settles (the readouts rearrange)
+    return view
+
+
+def _rich(label: QLabel) -> bool:
+    fmt = label.textFormat()
+    return fmt == Qt.TextFormat.RichText or (
+        fmt == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(label.text())
+    )
+
+
+def _cut_off(widget: QWidget, viewport: QWidget) -> str:
+    """Why ``widget``'s text does not show whole inside ``viewport``'s width ('' if it does)."""
+    right = widget.mapTo(viewport, QPoint(widget.width(), 0)).x()
+    if right > viewport.width():
+        return f"its right edge {right} is past the viewport's {viewport.width()}"
+    if isinstance(widget, QLabel) and widget.text():
+        if widget.wordWrap():
+            needed = widget.heightForWidth(widget.width())
+            if needed > widget.height():
+                return f"it needs {needed} px of height at its width, has {widget.height()}"
+        elif not _rich(widget):  # plain text, not wrapped: as wide as its longest line
+            advance = max(
+                widget.fontMetrics().horizontalAdvance(t) for t in widget.text().split("\n")
+            )
+            if advance > widget.contentsRect().width():
+                return f"its text needs {advance} px, it has {widget.contentsRect().width()}"
+    if isinstance(widget, QCheckBox) and widget.width() < widget.sizeHint().width():
+        return f"{widget.width()} px wide, its text needs {widget.sizeHint().width()}"
+    return ""
+
+
+@pytest.mark.parametrize("size", VIEW_SIZES)
+def test_the_fan_panel_wraps_to_its_width(win, qtbot, size) -> None:
+    """Every text in the fan's side panel shows whole (it was laid out wider than the
+    panel at 1024x768: "Uncertain: au", "With the development With")."""
+    view = _open(qtbot, win, "fan", size)
+    scroll = view.findChild(QScrollArea)
+    viewport = scroll.viewport()
+    assert scroll.widget().width() <= viewport.width()
+    assert view.readouts.labels[("m5", "without_development_pause")].text() != "-"
+    checked = 0
+    for widget in scroll.widget().findChildren(QWidget):
+        inside_table = view.table.isAncestorOf(widget)  # the table scrolls sideways
+        if inside_table or not widget.isVisible() or not isinstance(widget, QLabel | QCheckBox):
+            continue
+        why = _cut_off(widget, viewport)
+        assert not why, f"{widget.text()!r} at {size}: {why}"
+        checked += 1
+    assert checked >= 20  # the caveat, status, readouts grid, table title ...

@@ -97,7 +97,7 @@ class FanView(QWidget):
         self.lower = QComboBox()
         for key, text in LOWER.items():
             self.lower.addItem(text, key)
-        self.publish = QCheckBox("Show the bands on the main plots")
+        self.publish = QCheckBox("Bands on the main plots")  # short: it cannot wrap
         self.publish.setChecked(True)
         self._cache: dict[tuple[Any, ...], Fan] = {}
         # Bands shown on the main plots must follow the live run even while this dock
@@ -133,7 +133,9 @@ class FanView(QWidget):
         form.addLayout(sizes)
         form.addWidget(self.status)
         form.addWidget(self.readouts)
-        form.addWidget(QLabel("Uncertain parameters (ticked) and their ranges:"))
+        table_title = QLabel("Uncertain parameters (ticked) and their ranges:")
+        table_title.setWordWrap(True)
+        form.addWidget(table_title)
         form.addWidget(self.table, 1)
         form.addWidget(self.publish)
         scroll = QScrollArea()
@@ -165,6 +167,7 @@ class FanView(QWidget):
         t = self.ctx.theme
         self.plots.apply_theme()
         self.setFont(t.font(0.85))  # not the dock title's bold
+        self.table.resizeColumnsToContents()  # for this font ("loguniform" was cut)
         self.plots.setMinimumHeight(round(200 * t.scale))  # a squashed fan shows nothing
         self.legend.setFont(t.font(0.75))
         self.caveat.setFont(t.font(0.85, bold=True))

@@ -9,7 +9,8 @@ without a published range starts at its whole allowed range, marked "illustrativ
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -152,16 +153,21 @@ VARIANT_HEADINGS = {WITH_PAUSE: "With the development pause", WITHOUT_PAUSE: "Wi
 
 class Readouts(QWidget):
     """Probabilities for each variant: share of runs +- one standard error (Probability);
-    the full text with N and seed is in each value's tooltip and in :attr:`header`."""
+    the full text with N and seed is in each value's tooltip and in :attr:`header`.
+
+    Wide, a question and its two values share a row under the two headings; narrower than
+    that needs (a side panel at 1024x768), each question spans the row above its values,
+    so no heading or value is cut off at the panel's edge."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(12)  # two values side by side read as two
         self.level = QDoubleSpinBox(decimals=1, minimum=0.0, maximum=60.0, value=8.0, suffix=" OOM")
         self.year = QDoubleSpinBox(decimals=0, minimum=2020.0, maximum=2090.0, value=2032.0)
-        controls = QWidget()
-        line = QGridLayout(controls)
+        self.controls = QWidget()
+        line = QGridLayout(self.controls)
         line.setContentsMargins(0, 0, 0, 0)
         for col, widget in enumerate((QLabel("X ="), self.level, QLabel("Y ="), self.year)):
             line.addWidget(widget, 0, col)
@@ -171,27 +177,94 @@ class Readouts(QWidget):
             box.valueChanged.connect(self._on_box_value_changed)
         self.header = QLabel("")
         self.header.setWordWrap(True)
-        grid.addWidget(self.header, 0, 0, 1, 3)
-        grid.addWidget(controls, 1, 0, 1, 3)
-        for col, variant in enumerate((WITH_PAUSE, WITHOUT_PAUSE), start=1):
+        self.headings: dict[str, QLabel] = {}
+        for variant in (WITH_PAUSE, WITHOUT_PAUSE):
             heading = QLabel(f"<b>{VARIANT_HEADINGS[variant]}</b>")
             heading.setWordWrap(True)
-            grid.addWidget(heading, 2, col)
+            heading.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            self.headings[variant] = heading
+        self.questions: dict[str, QLabel] = {}
         self.labels: dict[tuple[str, str], QLabel] = {}
-        for row, (name, title, tip) in enumerate(QUESTIONS, start=3):
+        for name, title, tip in QUESTIONS:
             question = QLabel(title)
             question.setWordWrap(True)
             question.setToolTip(tip)
-            grid.addWidget(question, row, 0)
-            for col, variant in enumerate((WITH_PAUSE, WITHOUT_PAUSE), start=1):
+            self.questions[name] = question
+            for variant in (WITH_PAUSE, WITHOUT_PAUSE):
                 label = QLabel("-")
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.labels[(name, variant)] = label
-                grid.addWidget(label, row, col)
-        grid.setColumnStretch(0, 2)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
+        self.stacked: bool | None = None  # None: not arranged yet
+        self._arrange(stacked=False)
         self.fan: Fan | None = None
+
+    def _column_widths(self) -> tuple[int, int, int]:
+        """The narrowest the question column and each value column can be."""
+        variants = (WITH_PAUSE, WITHOUT_PAUSE)
+        question = max(q.minimumSizeHint().width() for q in self.questions.values())
+        values = [
+            max(
+                [self.headings[v].minimumSizeHint().width()]
+                + [self.labels[(name, v)].minimumSizeHint().width() for name in self.questions]
+            )
+            for v in variants
+        ]
+        return question, values[0], values[1]
+
+    def wide_width(self) -> int:
+        """The width below which the questions go above their values."""
+        question, with_, without = self._column_widths()
+        spacing = max(0, self.grid.horizontalSpacing())
+        return question + with_ + without + 2 * spacing
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """As narrow as the stacked arrangement allows (whichever is shown now)."""
+        hint = super().minimumSizeHint()
+        question, with_, without = self._column_widths()
+        spacing = max(0, self.grid.horizontalSpacing())
+        width = max(
+            question,
+            with_ + without + spacing,
+            self.header.minimumSizeHint().width(),
+            self.controls.minimumSizeHint().width(),
+        )
+        return QSize(width, hint.height())
+
+    def _arrange(self, stacked: bool) -> None:
+        """Wide: question | with | without on one row; stacked: the question spans the
+        row above its two values (two columns)."""
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
+        grid = self.grid
+        widgets = [self.header, self.controls, *self.headings.values()]
+        widgets += [*self.questions.values(), *self.labels.values()]
+        for widget in widgets:
+            grid.removeWidget(widget)
+        span = 2 if stacked else 3
+        grid.addWidget(self.header, 0, 0, 1, span)
+        grid.addWidget(self.controls, 1, 0, 1, span)
+        first = 0 if stacked else 1  # the column of the first value
+        for col, heading in enumerate(self.headings.values(), start=first):
+            grid.addWidget(heading, 2, col)
+        row = 3
+        for name, question in self.questions.items():
+            grid.addWidget(question, row, 0, 1, 2 if stacked else 1)
+            if stacked:
+                row += 1
+            for col, variant in enumerate((WITH_PAUSE, WITHOUT_PAUSE), start=first):
+                grid.addWidget(self.labels[(name, variant)], row, col)
+            row += 1
+        stretches = (1, 1, 0) if stacked else (2, 1, 1)
+        for col, stretch in enumerate(stretches):
+            grid.setColumnStretch(col, stretch)
+
+    def _rearrange(self) -> None:
+        self._arrange(stacked=self.width() < self.wide_width())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._rearrange()
 
     def _on_box_value_changed(self, _: float) -> None:
         if self.fan is not None:
@@ -229,3 +302,4 @@ class Readouts(QWidget):
                     if prob is None
                     else f"{prob.what} ({VARIANT_LABELS[variant]}): {prob.text()}"
                 )
+        self._rearrange()  # the values' widths changed
