@@ -103,6 +103,11 @@ class PausePanel(QGroupBox):
 
     def _layout(self) -> None:
         form = QFormLayout()
+        # A field too wide for the space beside its label goes under it (the release
+        # choice was cut at "as the parameters sa" in the 294 px column at 1024x768).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.release.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.release.setMinimumContentsLength(0)  # its minimum: the longest choice
         form.addRow("Duration", self.months)
         form.addRow(self.until_oversight)  # across both columns: the panel stays narrow
         form.addRow("Release", self.release)

@@ -1,13 +1,23 @@
 """The window on small screens (issue 9): it fits 800x600, and on a 1280x720 projector the
 clock's readouts stay inside their dock and the development pause panel scrolls instead.
-The fan's side panel wraps to its width at 1024x768 and 1280x720 (no text cut off)."""
+The views opened at the bottom keep their text whole at 1024x768 and 1280x720: the fan's
+side panel wraps to its width, the sensitivity text stays off the chart, the sweep map's
+boxes and axis titles are not cut."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 VIEW_SIZES = [(1024, 768), (1280, 720)]
 
@@ -132,3 +142,56 @@ def test_the_fan_panel_wraps_to_its_width(win, qtbot, size) -> None:
         assert not why, f"{widget.text()!r} at {size}: {why}"
         checked += 1
     assert checked >= 20  # the caveat, status, readouts grid, table title ...
+
+
+@pytest.mark.parametrize("size", VIEW_SIZES)
+def test_the_sensitivity_text_stays_off_the_chart(win, qtbot, size) -> None:
+    """The text under the tornado chart scrolls with it rather than being drawn over its
+    axis (a squeezed layout put "Current run: ..." over the years)."""
+    view = _open(qtbot, win, "sensitivity", size)
+    assert view.status.text().startswith("Current run")
+    plot_bottom = view.plot.mapTo(view, QPoint(0, view.plot.height())).y()
+    status_top = view.status.mapTo(view, QPoint(0, 0)).y()
+    assert status_top >= plot_bottom, (status_top, plot_bottom)
+    for label in (view.status, view.explain):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert view.plot.height() >= view.plot.minimumHeight()
+
+
+@pytest.mark.parametrize("size", VIEW_SIZES)
+def test_the_sweep_controls_and_axis_titles_are_whole(win, qtbot, size) -> None:
+    """The range boxes show their values whole ("100.00 x" was cut) and a long parameter
+    name on the map's vertical axis wraps instead of running past its ends."""
+    view = _open(qtbot, win, "sweep", size)
+    view.y_axis.set_param("full_automation_speedup")
+    assert win.jobs.wait_idle(120.0)  # re-computed (debounced) and drawn
+    qtbot.waitUntil(lambda: view.result is not None and view.result.y_name == view.y_axis.name)
+    qtbot.wait(50)
+    for axis in (view.x_axis, view.y_axis):
+        for box in (axis.low, axis.high, axis.n, axis.param):
+            needed = box.sizeHint().width()
+            assert box.width() >= needed, (axis.name, box.width(), needed)
+    for widget in view.findChildren(QAbstractSpinBox):
+        if widget.isVisible():
+            assert widget.width() >= widget.minimumSizeHint().width()
+    left = view.plot.plot.getAxis("left")
+    title = left.label.mapRectToParent(left.label.boundingRect())
+    assert title.top() >= -1 and title.bottom() <= left.size().height() + 1, (
+        title,
+        left.size(),
+    )
+
+
+@pytest.mark.parametrize("size", VIEW_SIZES)
+def test_the_release_choice_shows_whole(win, qtbot, size) -> None:
+    """In the development pause panel's narrow column (1024x768) the release choice goes
+    under its label rather than being cut ("as the parameters sa")."""
+    _show(qtbot, win, *size)
+    box = win.pause_panel.release
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    field = box.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box
+    )
+    text = box.fontMetrics().horizontalAdvance(box.currentText())
+    assert field.width() >= text, (box.currentText(), field.width(), text)

@@ -14,8 +14,17 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rsiviz.core.ensemble import METRICS
 from rsiviz.core.params import SPEC_BY_NAME
@@ -101,6 +110,11 @@ class TornadoPlot(pg.PlotWidget):
         self.baseline = pg.InfiniteLine(angle=90, movable=False)
         self.addItem(self.baseline, ignoreBounds=True)
         self.apply_theme()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """As tall as the rows need: in the view's scroll area, the text under the chart
+        shows without scrolling whenever the dock has room for both."""
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
     def apply_theme(self) -> None:
         t = self.theme
@@ -194,12 +208,23 @@ class SensitivityView(QWidget):
         row.addWidget(self.level_label)
         row.addWidget(self.level)
         row.addWidget(self.job.bar)
+        # The chart and its text scroll together: in a low dock (1024x768, 1280x720) the
+        # text wrapped under the chart does not fit, and squeezed it was drawn over the axis.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.plot, 1)
+        inner.addWidget(self.status)
+        inner.addWidget(self.explain)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         col = QVBoxLayout(self)
         col.setContentsMargins(4, 4, 4, 4)
         col.addLayout(row)
-        col.addWidget(self.plot, 1)
-        col.addWidget(self.status)
-        col.addWidget(self.explain)
+        col.addWidget(self.scroll, 1)
         self.outcome.currentIndexChanged.connect(self._on_outcome_changed)
         self.level.valueChanged.connect(self._on_level_changed)
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -65,17 +65,21 @@ class AxisChooser(QWidget):
         self.n.setRange(2, 200)
         self.n.setValue(DEFAULT_N)
         self.n.setToolTip("Grid points along this axis")
-        grid = QGridLayout(self)  # two rows, so the controls fit a narrow column
+        # Rows, so the controls fit a narrow column: the parameter, its range, N (one row
+        # of three boxes cut "100.00 x", and N beside the parameter cut its name).
+        grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(QLabel(label), 0, 0)
-        grid.addWidget(self.param, 0, 1, 1, 5)
-        for col, (text, w) in enumerate((("from", self.low), ("to", self.high), ("N", self.n))):
+        grid.addWidget(self.param, 0, 1, 1, 3)
+        for col, (text, w) in enumerate((("from", self.low), ("to", self.high))):
             grid.addWidget(QLabel(text), 1, 2 * col)
             grid.addWidget(w, 1, 2 * col + 1)
+        grid.addWidget(QLabel("N"), 2, 0)
+        grid.addWidget(self.n, 2, 1, Qt.AlignmentFlag.AlignLeft)
+        for w in (self.low, self.high, self.n, self.param):
             w.setMinimumWidth(40)
-        grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(3, 3)
-        grid.setColumnStretch(5, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         self.param.currentIndexChanged.connect(self._on_param_changed)
         self.set_param(name)
         for w in (self.low, self.high, self.n):
@@ -109,6 +113,15 @@ class AxisChooser(QWidget):
         return self.name, grid_values(
             self.name, self.low.value(), self.high.value(), self.n.value()
         )
+
+
+class ControlColumn(QScrollArea):
+    """The controls' column, as wide as it may be (its maximum): QScrollArea's own size
+    hint is its widget's first one, taken before the view's font is set, and was narrower
+    than the controls (the parameter boxes cut their text)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(self.maximumWidth(), super().sizeHint().height())
 
 
 class SweepView(QWidget):
@@ -181,7 +194,7 @@ class SweepView(QWidget):
         col.addWidget(self.readout)
         col.addWidget(self.status)
         col.addStretch(1)
-        scroll = QScrollArea()  # the column scrolls rather than forcing a tall dock
+        scroll = ControlColumn()  # the column scrolls rather than forcing a tall dock
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap, QTextOption
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from rsiviz.core.params import SPEC_BY_NAME
@@ -59,11 +59,57 @@ def log_tick_values(axis: pg.AxisItem, low: float, high: float, size: float) -> 
 class ParamAxis(pg.AxisItem):
     """Parameter axes: plain numbers and readable 1-2-5 steps on log axes."""
 
+    _wrapped = False  # the vertical axis's title is on more than one line
+
     def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:
         return plain_ticks(self, values, scale, spacing)
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
         return log_tick_values(self, minVal, maxVal, size)
+
+    def labelString(self) -> str:  # noqa: N802 (pyqtgraph override)
+        # parameter names may break after an underscore; lines centred when wrapped
+        text = super().labelString().replace("_", "_\u200b")
+        return f"<div align='center'>{text}</div>"
+
+    def _updateLabel(self) -> None:  # noqa: N802 (pyqtgraph override)
+        self._fit_label()  # a new, longer name wraps without waiting for a resize
+        super()._updateLabel()
+
+    def resizeEvent(self, ev: object = None) -> None:  # noqa: N802 (pyqtgraph override)
+        self._fit_label()
+        super().resizeEvent(ev)
+
+    def _fit_label(self) -> None:
+        """A vertical title longer than its axis wraps after underscores and spaces (at
+        1024x768 the map is ~75-130 px high and "full_automation_speedup (x)" was cut at
+        both ends); a word longer than the axis stays whole, centred on it."""
+        label = self.label
+        if label is None or self.orientation not in ("left", "right"):
+            return
+        label.setHtml(self.labelString())
+        doc = label.document()
+        option = doc.defaultTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)  # never inside a word
+        doc.setDefaultTextOption(option)
+        label.setTextWidth(-1)
+        room = self.size().height()
+        wrap = 0 < room < label.boundingRect().width()
+        if wrap:
+            label.setTextWidth(room)
+            label.setTextWidth(max(room, doc.idealWidth()))
+        was, self._wrapped = self._wrapped, wrap
+        if wrap or was:
+            self._updateWidth()  # room for the lines (or for one, once unwrapped)
+
+    def _updateWidth(self) -> None:  # noqa: N802 (pyqtgraph override)
+        super()._updateWidth()
+        if self._wrapped and self.label.isVisible():
+            # pyqtgraph counts 80% of the title's height: one line's overestimate, but
+            # two or three lines need it all, or the last runs into the tick labels
+            width = self.maximumWidth() + 0.2 * self.label.boundingRect().height()
+            self.setMaximumWidth(width)
+            self.setMinimumWidth(width)
 
 
 def log_colours(values: np.ndarray) -> bool:
