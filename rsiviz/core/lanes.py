@@ -7,7 +7,8 @@ Over months whose boundaries cannot change anything (no development pause or lin
 start, end or release there: :meth:`Simulation.quiet_months`), members need not wait for
 each other: here each one crosses month boundaries on its own, so one sub-step of the
 array serves members in different months, and a month boundary only records the member's
-row of the history.
+row of the history. Across a development pause's boundaries ("rolling", see
+:class:`Lanes`), a member stops only where something changes for it.
 
 Each member takes exactly the sub-steps it takes month by month (the same step rule, the
 same clock ``t0 + month * MONTH + elapsed``, the same operations elementwise), so the
@@ -16,6 +17,7 @@ results equal the month-by-month path's (tests/core/test_lanes.py holds them equ
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
@@ -61,13 +63,24 @@ class Lanes:
     and dropped from the arrays when half of them have finished.
 
     Rolling (``stop`` before ``end``): ``stop`` is the first boundary where a development
-    pause may start or end, and each member handles its boundaries on its own. A member
-    that reaches its stop waits there (a zero step is exact) until at least as many have
-    arrived as are still on their way (or no member moves): then the pause's start or end
-    is applied to those members alone, as :meth:`Simulation._boundary` applies it to every
-    member, and their next stop follows from their own state. The simulation's pauses
-    must be fixed (:meth:`PauseBook.fixed`) and it has no link cuts.
+    pause may change something, and each member handles its boundaries on its own. At its
+    stop, :meth:`PauseBook.changes` tells whether anything changes there for the member
+    (a pause starts or ends, a lab defects or catches up); if not, it goes on with the next
+    month as its stop. If so, it waits there (a zero step is exact) until at least as many
+    wait at that month as are still behind it, or for :attr:`PATIENCE` sub-steps, or until
+    no member moves: then the boundaries of every group that may go are applied to those
+    members alone, each at its own month, as :meth:`Simulation._boundary` applies them to
+    every member, and their next stops follow from their own state. The simulation has no
+    link cuts and no pause triggered by a rate (:meth:`PauseBook.rolls`).
     """
+
+    # Sub-steps a member waits at a boundary at most for others to join its group. Each
+    # group costs about one sub-step of the arrays (the pause book's update for it, the
+    # controls, rates); waiting delays a member that may be the slowest (an explosion
+    # after a release): 32 keeps the sub-steps within ~7% of their least on the shipped
+    # presets (race, if-then, gradual release) with 2-3 times fewer groups than 1 (counted
+    # by hand: tests/core/test_lanes.py checks results, not this trade-off).
+    PATIENCE = 32
 
     def __init__(self, sim: Simulation, end: int, stop: int | None = None) -> None:
         assert isinstance(sim._rates, Rates)
@@ -92,8 +105,10 @@ class Lanes:
         if stop is not None and self.rolling:
             self.stop = np.full(n, stop)
             self.waiting = np.zeros(n, dtype=bool)
-            # by stop (before end): [members waiting there, members still on their way]
-            self.count: dict[int, list[int]] = {int(stop): [0, n]}
+            # members waiting at each month (before end) for its boundary to be applied,
+            # and the sub-step when the first of them arrived
+            self.here: Counter[int] = Counter()
+            self.since: dict[int, int] = {}
             # the controls change member by member here: arrays of this run's own
             ctl = self.ctl
             self.ctl = replace(
@@ -104,7 +119,7 @@ class Lanes:
                     if isinstance(v := getattr(ctl, f.name), np.ndarray) and v.ndim
                 },
             )
-        self.n_waiting, self.arrivals = 0, False
+        self.n_waiting, self.arrivals, self.due = 0, False, 1 << 62
         self._fold()
         # history rows kept for one write per array (a few MB at most: then written)
         size, labs = min(max(0, end - sim.month - 1) * n, max(n, KEPT_ROWS)), sim.n_labs
@@ -159,7 +174,9 @@ class Lanes:
             self._rates()
             if fresh is not None:
                 self._record(fresh)
-            if self.n_waiting and (self.arrivals or self.n_waiting == self.n_live):
+            if self.n_waiting and (
+                self.arrivals or self.n_waiting == self.n_live or self.calls >= self.due
+            ):
                 self._boundaries()  # whether a group may go changes only then
 
     def _rates(self) -> None:
@@ -183,15 +200,12 @@ class Lanes:
         done = month == self.end
         if self.rolling:
             arrived = (month == self.stop[rows]) & ~done
-            if arrived.any():  # they wait for their boundary (_boundaries)
-                self.waiting[rows[arrived]] = True
-                self.n_waiting += int(np.count_nonzero(arrived))
-                self.arrivals = True
-                for at, n in zip(*np.unique(month[arrived], return_counts=True), strict=True):
-                    count = self.count[int(at)]
-                    count[0] += int(n)
-                    count[1] -= int(n)
-                rows, month, done = rows[~arrived], month[~arrived], done[~arrived]
+            if arrived.any():
+                wait = self._arrive(rows[arrived], month[arrived])
+                if wait.any():  # they wait for their boundary (_boundaries)
+                    waits = arrived.copy()
+                    waits[arrived] = wait
+                    rows, month, done = rows[~waits], month[~waits], done[~waits]
         if done.any():
             self._write(rows[done])
             self.live[rows[done]] = False
@@ -228,29 +242,71 @@ class Lanes:
         self._fold()
         return keep
 
+    def _arrive(self, rows: np.ndarray, month: np.ndarray) -> np.ndarray:
+        """The members ``rows`` (of the arrays) have reached their stops, months ``month``:
+        those whose boundary may change something wait there (returned True); the others
+        go on, with the next month as their stop (nothing changed, so the next boundary is
+        the first that may change something: :meth:`PauseBook.may_change_at` is monotone
+        in time)."""
+        full = self.rows[rows]
+        theta = self.k.theta
+        if isinstance(theta, np.ndarray) and theta.ndim:
+            theta = theta[rows]
+        state = tuple(x[rows] for x in self.state)
+        t = self.k.t0 + month * MONTH  # the clock of Simulation.time
+        wait = self.sim.book.changes(full, t, state, theta, self.sim.modes[full])
+        self.arrivals = True  # fewer members behind: a group may go (_boundaries)
+        if wait.any():
+            self.waiting[rows[wait]] = True
+            self.n_waiting += int(np.count_nonzero(wait))
+            for at in set(month[wait].tolist()) - self.here.keys():
+                self.since[at] = self.calls
+                self.due = min(self.due, self.calls + self.PATIENCE)
+            self.here.update(month[wait].tolist())
+        if not wait.all():
+            self.stop[rows[~wait]] = month[~wait] + 1
+        return wait
+
     def _boundaries(self) -> None:
-        """Apply the boundaries that waiting members have reached, where at least as many
-        have arrived as are still on their way to the same one (or no member moves)."""
+        """Apply, in one group, the boundaries of the months where at least as many members
+        wait as are still behind, or whose first member has waited :attr:`PATIENCE`
+        sub-steps (every month when no member moves)."""
         self.arrivals = False
-        stuck = self.n_waiting == self.n_live  # no member moves: every group goes
-        months = [m for m, (here, away) in self.count.items() if here and (stuck or here >= away)]
-        if not months:
-            return
-        groups = [(m, (self.waiting & (self.month == m)).nonzero()[0]) for m in months]
-        for month, rows in groups:
-            self._apply(month, rows)
+        if self.n_waiting == self.n_live:  # no member moves: every group goes
+            months = list(self.here)
+        else:
+            # members still behind each month (they all get there): sorted months of
+            # those moving
+            behind = np.sort(self.month[self.live & ~self.waiting])
+            at = list(self.here)
+            counts = np.searchsorted(behind, at).tolist()
+            late = self.calls - self.PATIENCE
+            months = [
+                m
+                for m, away in zip(at, counts, strict=True)
+                if self.here[m] >= away or self.since[m] <= late
+            ]
+            if not months:
+                return
+        rows = (self.waiting & np.isin(self.month, months)).nonzero()[0]
+        self._apply(rows)
+        for month in months:
+            del self.here[month], self.since[month]  # the whole group goes
+        self.due = min(self.since.values(), default=1 << 62) + self.PATIENCE
         self._fold()
         self._rates()
-        self._record(np.concatenate([rows for _, rows in groups]))
+        self._record(rows)
 
-    def _apply(self, month: int, rows: np.ndarray) -> None:
-        """What :meth:`Simulation._boundary` does at ``month`` to the members ``rows`` (of
-        the arrays): start or end pauses, release, new controls; and their next stop."""
-        sim, full = self.sim, self.rows[rows]
+    def _apply(self, rows: np.ndarray) -> None:
+        """What :meth:`Simulation._boundary` does to the members ``rows`` (of the arrays),
+        each at the boundary of its own month: start or end pauses, defect, release, new
+        controls; and their next stops."""
+        sim, full, month = self.sim, self.rows[rows], self.month[rows]
         ctl = take_members(self.ctl, rows)
         h, s, c, v = (x[rows] for x in self.state)
-        sub = sim.members_at(full, month, (h, s, c, v), take_members(self.k, rows), ctl)
-        if sub.book.update(sub):
+        sub = sim.members_at(full, int(month[0]), (h, s, c, v), take_members(self.k, rows), ctl)
+        t = self.k.t0 + month * MONTH  # the clock of Simulation.time
+        if sub.book.update(sub, t):
             new = sub.book.controls(sub.k, sub.modes)
             for f in fields(new):
                 part = getattr(new, f.name)
@@ -261,14 +317,11 @@ class Lanes:
         self.frozen[rows] = sub.modes == FROZEN
         for whole, part in zip(self.state, (sub.h, sub.s, sub.c, sub.v), strict=True):
             whole[rows] = part  # a release lifts c
-        stop = month + sub.quiet_months(self.end)  # the same for all: one boundary's state
-        self.stop[rows] = stop
-        count = self.count[month]
-        count[0] -= rows.size
-        if count == [0, 0]:
-            del self.count[month]
-        if stop < self.end:
-            self.count.setdefault(stop, [0, 0])[1] += rows.size
+        # the first boundary after each month where any of these members may change
+        # something (at or before each one's own: may_change_at asks of them all)
+        for at in set(month.tolist()):
+            sub.month = at
+            self.stop[rows[month == at]] = at + sub.quiet_months(self.end)
         self.waiting[rows] = False
         self.n_waiting -= rows.size
         self.begun[rows] = self.calls  # their month starts now

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 PENDING, ACTIVE, DONE = 0, 1, 2
 _RELEASE_CODE = {"instant": FREE, "gradual": GRADUAL, "no_catch_up": LAG}
 _EPS = 1e-9
+# condition metrics read from the state alone (the others need the boundary's rates)
+_STATE_METRICS = ("capability", "gap")
 
 
 class PauseBook:
@@ -64,21 +66,66 @@ class PauseBook:
         self.comply.append(comply)
         self.defected.append(np.zeros((n, n_labs), dtype=bool))
 
-    def fixed(self, release_mode: str) -> bool:
-        """Whether every pause starts on a date, runs a fixed time (no end on oversight, no
-        defection) and releases at once (``release_mode``: the run's default): then each
-        member has two boundaries per pause where anything changes, the same for all, and
-        members can cross them without waiting for each other
-        (:class:`~rsiviz.core.lanes.Lanes`). A gradual release or one without catch-up
-        may change something at every month until the lab has caught up, which member by
-        member costs more than it saves."""
-        return all(
-            p.trigger == "date"
-            and not p.until_oversight
-            and not p.defection
-            and (p.release or release_mode) == "instant"
-            for p in self.pauses
-        )
+    def rolls(self) -> bool:
+        """Whether members may cross this book's boundaries each on its own
+        (:class:`~rsiviz.core.lanes.Lanes`): :meth:`changes` tells, member by member, where
+        a boundary can change something. Not for a pause triggered by a rate (automation,
+        progress multiplier, doubling time): those need the boundary's rates under the
+        month-by-month controls, so every month would be a boundary for every member."""
+        return all(p.trigger == "date" or p.metric in _STATE_METRICS for p in self.pauses)
+
+    def changes(
+        self,
+        rows: np.ndarray,
+        t: FloatArray,
+        state: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+        theta: float | FloatArray,
+        modes: np.ndarray,
+    ) -> np.ndarray:
+        """(n,) bool: where :meth:`update` at each member's own boundary may change
+        anything, for the members ``rows`` (of this book) at times ``t`` (n,), in ``state``
+        = (h, s, c, v) with defection thresholds ``theta`` (a float or (n, 1)) and modes
+        ``modes`` (n, L).
+
+        The tests of :meth:`update`, elementwise: a pending pause that triggers, an active
+        one that ends or that a lab defects from, a releasing lab that has caught up. False
+        only where :meth:`update` would change nothing: no status, start time, defection,
+        mode or capability (tests/core/test_pauses.py holds it to that). A trigger on a
+        rate is always True here (see :meth:`rolls`).
+        """
+        h, s, c, v = state
+        releasing = (modes == GRADUAL) | (modes == LAG)
+        out = (releasing & (c >= h + s - _EPS)).any(axis=1)
+        frontier = c.max(axis=1)
+        gap = frontier - v
+        for pause, status, started, comply, defected in zip(
+            self.pauses, self.status, self.started, self.comply, self.defected, strict=True
+        ):
+            st = status[rows]
+            pending = st == PENDING
+            if pending.any():
+                if pause.trigger == "date":
+                    hit: np.ndarray | bool = t >= pause.start - 1e-6
+                elif pause.metric in _STATE_METRICS:
+                    value = frontier if pause.metric == "capability" else gap
+                    hit = value >= pause.threshold
+                else:
+                    hit = True
+                out |= pending & hit
+            active = st == ACTIVE
+            if not active.any():
+                continue
+            months_on = (t - started[rows]) * 12.0
+            if pause.until_oversight:
+                end = (gap <= pause.margin + _EPS) | (months_on >= pause.max_months - 1e-6)
+            else:
+                end = months_on >= pause.months - 1e-6
+            out |= active & end
+            if pause.defection:
+                rival = np.where(comply[None, :], -np.inf, c).max(axis=1)
+                new = comply[None, :] & ~defected[rows] & (rival[:, None] > c + theta)
+                out |= active & new.any(axis=1)
+        return np.asarray(out, dtype=bool)
 
     def subset(self, rows: np.ndarray) -> PauseBook:
         """The book of the members ``rows`` only (copies of their state)."""
@@ -105,12 +152,15 @@ class PauseBook:
             out |= (st == ACTIVE)[:, None] & comply[None, :] & ~defected
         return out
 
-    def update(self, sim: Simulation) -> bool:
-        """Start, end and defect at the current month boundary; release labs.
+    def update(self, sim: Simulation, t: FloatArray | None = None) -> bool:
+        """Start, end and defect at the current month boundary; release labs. ``t``: each
+        member's boundary time (n,) where members are at different months (rolling
+        lanes), else ``sim.time``. Pauses triggered by a rate need ``t`` None.
 
         Returns whether any lab's mode may have changed.
         """
-        if not self.pauses or self._quiet(sim):
+        time = sim.time if t is None else t
+        if not self.pauses or self._quiet(sim, time):
             return False
         before = sim.modes.copy()
         was_frozen = sim.modes == FROZEN
@@ -119,13 +169,13 @@ class PauseBook:
         for i, pause in enumerate(self.pauses):
             code = _RELEASE_CODE[pause.release or sim.params.release_mode]
             st = self.status[i]
-            start = (st == PENDING) & _triggered(pause, sim.time, metrics)
+            start = (st == PENDING) & _triggered(pause, time, metrics)
             st[start] = ACTIVE
-            self.started[i][start] = sim.time
+            self.started[i][start] = np.broadcast_to(time, st.shape)[start]
             active = st == ACTIVE
             if not active.any():
                 continue
-            months_on = (sim.time - self.started[i]) * 12.0
+            months_on = (time - self.started[i]) * 12.0
             if pause.until_oversight:
                 end = active & (
                     (metrics.gap <= pause.margin + _EPS) | (months_on >= pause.max_months - 1e-6)
@@ -144,7 +194,7 @@ class PauseBook:
         sim.modes[caught_up] = FREE
         return bool((sim.modes != before).any())
 
-    def _quiet(self, sim: Simulation) -> bool:
+    def _quiet(self, sim: Simulation, t: float | FloatArray) -> bool:
         """Whether nothing can start, end, defect or be released at this boundary.
 
         True when every lab trains freely, no pause is active, and every pending pause
@@ -156,8 +206,8 @@ class PauseBook:
         for pause, st in zip(self.pauses, self.status, strict=True):
             if (st == ACTIVE).any():
                 return False
-            due = pause.trigger != "date" or sim.time >= pause.start - 1e-6
-            if due and (st == PENDING).any():
+            due = (pause.trigger != "date") | (t >= pause.start - 1e-6)
+            if (due & (st == PENDING)).any():
                 return False
         return True
 
@@ -240,10 +290,10 @@ class _Metrics:
             return np.where(dc > 0, LOG10_2 / np.maximum(dc, 1e-300) * 12.0, np.inf)
 
 
-def _triggered(pause: DevelopmentPause, t: float, m: _Metrics) -> np.ndarray:
+def _triggered(pause: DevelopmentPause, t: float | FloatArray, m: _Metrics) -> np.ndarray:
     n = m.frontier.shape[0]
     if pause.trigger == "date":
-        return np.full(n, t >= pause.start - 1e-6)
+        return np.broadcast_to(t >= pause.start - 1e-6, (n,))
     if pause.metric == "capability":
         value = m.frontier
     elif pause.metric == "gap":

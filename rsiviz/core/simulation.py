@@ -60,8 +60,8 @@ class Simulation:
     # boundary bookkeeping, no arrays, history rows written at once. False: month by
     # month, the reference path that tests/core/test_fast_path.py holds them to.
     float_stretches = True
-    # An ensemble's members cross the boundaries of fixed development pauses without
-    # waiting for each other (see :meth:`step`). False: every member waits at each one.
+    # An ensemble's members cross the boundaries of development pauses without waiting
+    # for each other (see :meth:`step`, :class:`Lanes`). False: every member waits at each.
     rolling = True
 
     def __init__(
@@ -145,14 +145,10 @@ class Simulation:
             # lanes also for a single month of an ensemble: members that finished it
             # drop out, and one lab without link cuts takes the cheaper OneLab sub-step
             elif span > 1 or (self._ctl_f is None and self.lanes_for_one_month):
-                # Rolling: each member crosses the boundaries where a fixed development
-                # pause starts or ends on its own, instead of every member waiting there
+                # Rolling: each member crosses the boundaries where a development pause
+                # may change something on its own, instead of every member waiting there
                 # for the slowest (whose explosion may take hundreds of sub-steps).
-                rolling = (
-                    self.rolling
-                    and not self.cut_book.cuts
-                    and self.book.fixed(self.params.release_mode)
-                )
+                rolling = self.rolling and not self.cut_book.cuts and self.book.rolls()
                 end = target if rolling else self.month + span
                 lanes = Lanes(self, end, self.month + span)
                 reported = self.month
@@ -185,6 +181,8 @@ class Simulation:
         # may_change() is monotone in the month (each of its tests is constant or "t has
         # reached a time"): the first month where it holds, by bisection
         low, high = self.month + 1, target  # found in [low, high]; high: none before target
+        if low < high and may_change(low):
+            return 1  # the next boundary already (a pause that checks every month)
         while low < high:
             mid = (low + high) // 2
             if may_change(mid):

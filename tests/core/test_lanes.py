@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rsiviz.core import DevelopmentPause, Params, Simulation
-from rsiviz.core.interventions import LinkCut
+from rsiviz.core.interventions import DEFAULT_LABS, Lab, LinkCut
 from rsiviz.core.lanes import Lanes
 from rsiviz.core.model import FROZEN
 
@@ -87,22 +87,26 @@ def fixed_pauses(draw: st.DrawFn, p: Params) -> tuple[DevelopmentPause, ...]:
     )
 
 
-@settings(max_examples=examples(16), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(24), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
-def test_rolling_lanes_across_fixed_pauses_equal_month_by_month_bit_for_bit(
+def test_rolling_lanes_across_pauses_equal_month_by_month_bit_for_bit(
     data: st.DataObject,
 ) -> None:
-    """Members that cross the start and end of fixed development pauses on their own (each
-    applying them when it gets there) give the month-by-month numbers: race labs that
-    comply or not, several pauses, a run stepped in pieces; and runs whose pauses release
-    gradually or without catch-up, which wait at each boundary as before."""
+    """Members that cross the boundaries of development pauses on their own (each applying
+    a start, end, defection or catch-up when it gets there, and going on where nothing
+    changes) give the month-by-month numbers: dated pauses on or between boundaries and
+    conditional ones, fixed or until oversight catches up, with defection, released at
+    once, gradually or without catch-up; race labs that comply or not; per-member
+    defection thresholds; a run stepped in pieces."""
     p = Params(
         years=data.draw(st.sampled_from([2.0, 4.0])),
-        release_mode=data.draw(st.sampled_from(["instant", "instant", "gradual", "no_catch_up"])),
+        release_mode=data.draw(st.sampled_from(["instant", "gradual", "no_catch_up"])),
     )
-    ps = data.draw(fixed_pauses(p))
+    ps = data.draw(st.one_of(fixed_pauses(p), pauses(p)))
     lab_set = data.draw(labs())
     overrides = _overrides(data.draw(st.integers(0, 2**32 - 1)), 24)
+    if data.draw(st.booleans()):
+        overrides["defection_threshold"] = np.linspace(0.0, 2.0, 24)
     rolling = Simulation(p, lab_set, ps, overrides=overrides)
     for piece in data.draw(st.lists(st.integers(1, p.n_months), min_size=1, max_size=3)):
         rolling.step(piece)
@@ -114,39 +118,74 @@ def test_rolling_lanes_across_fixed_pauses_equal_month_by_month_bit_for_bit(
         )
     for name in ("h", "s", "c", "v", "modes"):
         np.testing.assert_array_equal(getattr(rolling, name), getattr(plain, name), err_msg=name)
+    for name in ("status", "started", "defected"):
+        for mine, theirs in zip(
+            getattr(rolling.book, name), getattr(plain.book, name), strict=True
+        ):
+            np.testing.assert_array_equal(mine, theirs, err_msg=name)
 
 
-def test_gradual_releases_wait_at_each_boundary() -> None:
-    """A gradual release may change something at every month until the lab has caught
-    up: member by member that costs more than it saves, so those runs wait as before."""
-    p = Params(years=4.0, release_mode="gradual")
+def test_a_pause_triggered_by_a_rate_waits_at_each_boundary() -> None:
+    """A trigger on automation, the progress multiplier or the doubling time needs the
+    boundary's rates: those runs wait for every member at each boundary, as before."""
+    p = Params(years=4.0)
+    on_rate = DevelopmentPause(trigger="condition", metric="automation", threshold=0.5)
+    on_gap = DevelopmentPause(trigger="condition", metric="gap", threshold=0.5)
     with mock.patch.object(Lanes, "_apply", autospec=True, side_effect=Lanes._apply) as own:
-        Simulation(p, pauses=[DevelopmentPause.at(2027.0, months=6)], overrides=_overrides(4)).run()
+        Simulation(p, pauses=[on_rate], overrides=_overrides(4)).run()
         assert own.call_count == 0
-        instant = DevelopmentPause.at(2027.0, months=6, release="instant")
-        Simulation(p, pauses=[instant], overrides=_overrides(4)).run()
+        Simulation(p, pauses=[on_gap], overrides=_overrides(4)).run()
         assert own.call_count > 0
 
 
-def test_rolling_lanes_do_not_wait_at_a_pause_for_the_slowest_member() -> None:
-    """Fixed pauses: the members' sub-steps overlap across the pause's start and end (a
-    run takes about as many array sub-steps as its slowest member), while month by month
-    each boundary waits for the slowest; without rolling the count is the sum."""
-    p = Params(years=6.0)
-    ps = [DevelopmentPause.at(2027.0, months=12)]
+DEFECTING_RACE = (
+    Lab("Lab A", 0.0, 0.0),
+    Lab("Lab B", -0.3, -0.2),
+    Lab("Lab C", -0.6, -0.4, complies=False),
+)
+
+
+@pytest.mark.parametrize(
+    ("release_mode", "lab_set", "pause"),
+    [
+        ("instant", DEFAULT_LABS, DevelopmentPause.at(2027.0, months=12)),
+        ("gradual", DEFAULT_LABS, DevelopmentPause.at(2027.0, months=12)),
+        ("instant", DEFECTING_RACE, DevelopmentPause.at(2027.0, months=36, defection=True)),
+        (
+            "gradual",
+            DEFAULT_LABS,
+            DevelopmentPause(
+                trigger="condition", metric="gap", threshold=1.0, until_oversight=True
+            ),
+        ),
+    ],
+    ids=["fixed", "gradual release", "defection", "condition until oversight"],
+)
+def test_rolling_lanes_do_not_wait_at_a_pause_for_the_slowest_member(
+    release_mode: str, lab_set: tuple[Lab, ...], pause: DevelopmentPause
+) -> None:
+    """The members' sub-steps overlap across a pause's boundaries (a run takes about as
+    many array sub-steps as its slowest member), while month by month each boundary waits
+    for the slowest; without rolling the count is the sum. Where nothing changes at a
+    member's boundary (no defection yet, oversight not caught up, the lab not caught up
+    with its potential) it goes on: boundaries are applied to groups only where they
+    change something, far fewer times than there are member-months."""
+    p = Params(years=6.0, release_mode=release_mode)
     ov = _overrides(3, 64)
-    counts, runs = {}, {}
+    counts, runs, events = {}, {}, 0
     for rolling in (True, False):
         with (
             mock.patch.object(Simulation, "rolling", rolling),
             mock.patch.object(Lanes, "step", autospec=True, side_effect=Lanes.step) as spy,
             mock.patch.object(Lanes, "_apply", autospec=True, side_effect=Lanes._apply) as own,
         ):
-            runs[rolling] = Simulation(p, pauses=ps, overrides=ov).run()
+            runs[rolling] = Simulation(p, lab_set, [pause], overrides=ov).run()
         counts[rolling] = spy.call_count
-        assert (own.call_count > 0) == rolling  # the start and the end, member by member
+        events = events or own.call_count
+        assert (own.call_count > 0) == rolling  # the boundaries, member by member
     assert counts[True] < 0.9 * counts[False], counts
-    plain = _month_by_month(Simulation(p, pauses=ps, overrides=ov)).history
+    assert events < 64 * 6, events  # not one per member and change, nor per month
+    plain = _month_by_month(Simulation(p, lab_set, [pause], overrides=ov)).history
     for name in FIELDS:
         for run in runs.values():
             np.testing.assert_array_equal(getattr(run, name), getattr(plain, name), err_msg=name)

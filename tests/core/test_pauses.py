@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rsiviz.core import DevelopmentPause, Lab, ParameterError, Params, Simulation
+from rsiviz.core.pauses import PauseBook
 from rsiviz.core.scenario import load_preset
+
+from .budget import examples
+from .test_fast_path import labs, pauses
+from .test_lanes import _plain
 
 P = Params(years=8.0)
 
@@ -149,3 +158,65 @@ def test_bad_pause_values_are_rejected() -> None:
         DevelopmentPause(trigger="condition", metric="vibes")
     with pytest.raises(ParameterError, match="unknown lab"):
         Simulation(P, pauses=[DevelopmentPause.at(2028, compliance=("Nobody",))])
+
+
+def _book_state(sim: Simulation) -> list[np.ndarray]:
+    """Per member (N, k): everything an update may change."""
+    book = sim.book
+    parts = [np.stack(book.status, axis=1)] if book.pauses else []
+    if book.pauses:
+        started = np.stack(book.started, axis=1)
+        parts.append(np.where(np.isnan(started), -1.0, started))  # nan == nan
+        parts.extend(book.defected)
+    return [*parts, sim.modes, sim.c]
+
+
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_changes_tells_exactly_where_an_update_changes_something(data: st.DataObject) -> None:
+    """:meth:`PauseBook.changes` is what lets rolling lanes skip a member's boundary: it
+    must be True wherever :meth:`PauseBook.update` changes a member's pause status, start
+    time, defection, mode or capability; and (but for triggers on a rate, always True) it is
+    False wherever nothing changes, so members do not wait in vain. Checked at every
+    boundary of month-by-month runs: dated and conditional pauses, fixed or until oversight,
+    defection, every release, race labs, per-member defection thresholds."""
+    p = Params(
+        years=data.draw(st.sampled_from([3.0, 6.0])),
+        release_mode=data.draw(st.sampled_from(["instant", "gradual", "no_catch_up"])),
+    )
+    ps = data.draw(pauses(p))
+    n = 16
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    overrides = {
+        "software_returns": rng.uniform(0.2, 5.0, n),
+        "defection_threshold": rng.uniform(0.0, 2.0, n),
+        "diffusion_rate": rng.uniform(0.0, 3.0, n),
+    }
+    sim = Simulation(p, data.draw(labs()), ps, overrides=overrides)
+    on_rate = any(x.trigger == "condition" and x.metric not in ("capability", "gap") for x in ps)
+    real = PauseBook.update
+    counted = [0, 0]
+
+    def update(book: PauseBook, s: Simulation) -> bool:
+        said = book.changes(
+            np.arange(s.n_members),
+            np.full(s.n_members, s.time),
+            (s.h.copy(), s.s.copy(), s.c.copy(), s.v.copy()),
+            s.k.theta,
+            s.modes.copy(),
+        )
+        before = [x.copy() for x in _book_state(s)]
+        out = real(book, s)
+        changed = np.zeros(s.n_members, dtype=bool)
+        for old, new in zip(before, _book_state(s), strict=True):
+            changed |= (old != new).reshape(s.n_members, -1).any(axis=1)
+        assert not (changed & ~said).any(), (s.month, changed, said)
+        if not on_rate:
+            np.testing.assert_array_equal(said, changed, err_msg=f"month {s.month}")
+        counted[0] += int(said.sum())
+        counted[1] += int(changed.sum())
+        return out
+
+    with mock.patch.object(PauseBook, "update", update), _plain():
+        sim.run()
+    assert counted[0] >= counted[1]
