@@ -67,8 +67,9 @@ class Lanes:
     stop, :meth:`PauseBook.changes` tells whether anything changes there for the member
     (a pause starts or ends, a lab defects or catches up); if not, it goes on with the next
     month as its stop. If so, it waits there (a zero step is exact) until at least as many
-    wait at that month as are still behind it, or for :attr:`PATIENCE` sub-steps, or until
-    no member moves: then the boundaries of every group that may go are applied to those
+    wait at that month as are still behind it, or for :attr:`PATIENCE` sub-steps (not for
+    fixed pauses, :meth:`PauseBook.fixed`: every member stops at the same months, and
+    each stop changes something for each), or until no member moves: then the boundaries of every group that may go are applied to those
     members alone, each at its own month, as :meth:`Simulation._boundary` applies them to
     every member, and their next stops follow from their own state. The simulation has no
     link cuts and no pause triggered by a rate (:meth:`PauseBook.rolls`).
@@ -109,6 +110,10 @@ class Lanes:
             # and the sub-step when the first of them arrived
             self.here: Counter[int] = Counter()
             self.since: dict[int, int] = {}
+            # fixed pauses: every member's stop changes something for it, and the members
+            # share their stops, so a group gathers whoever gets there (no patience)
+            self.fixed = sim.book.fixed(sim.params.release_mode)
+            self.patience = 1 << 62 if self.fixed else self.PATIENCE
             # the controls change member by member here: arrays of this run's own
             ctl = self.ctl
             self.ctl = replace(
@@ -248,20 +253,23 @@ class Lanes:
         go on, with the next month as their stop (nothing changed, so the next boundary is
         the first that may change something: :meth:`PauseBook.may_change_at` is monotone
         in time)."""
-        full = self.rows[rows]
-        theta = self.k.theta
-        if isinstance(theta, np.ndarray) and theta.ndim:
-            theta = theta[rows]
-        state = tuple(x[rows] for x in self.state)
-        t = self.k.t0 + month * MONTH  # the clock of Simulation.time
-        wait = self.sim.book.changes(full, t, state, theta, self.sim.modes[full])
+        if self.fixed:
+            wait = np.ones(rows.size, dtype=bool)  # (waiting in vain would be exact too)
+        else:
+            full = self.rows[rows]
+            theta = self.k.theta
+            if isinstance(theta, np.ndarray) and theta.ndim:
+                theta = theta[rows]
+            state = tuple(x[rows] for x in self.state)
+            t = self.k.t0 + month * MONTH  # the clock of Simulation.time
+            wait = self.sim.book.changes(full, t, state, theta, self.sim.modes[full])
         self.arrivals = True  # fewer members behind: a group may go (_boundaries)
         if wait.any():
             self.waiting[rows[wait]] = True
             self.n_waiting += int(np.count_nonzero(wait))
             for at in set(month[wait].tolist()) - self.here.keys():
                 self.since[at] = self.calls
-                self.due = min(self.due, self.calls + self.PATIENCE)
+                self.due = min(self.due, self.calls + self.patience)
             self.here.update(month[wait].tolist())
         if not wait.all():
             self.stop[rows[~wait]] = month[~wait] + 1
@@ -275,24 +283,24 @@ class Lanes:
         if self.n_waiting == self.n_live:  # no member moves: every group goes
             months = list(self.here)
         else:
-            # members still behind each month (they all get there): sorted months of
-            # those moving
-            behind = np.sort(self.month[self.live & ~self.waiting])
-            at = list(self.here)
-            counts = np.searchsorted(behind, at).tolist()
-            late = self.calls - self.PATIENCE
-            months = [
-                m
-                for m, away in zip(at, counts, strict=True)
-                if self.here[m] >= away or self.since[m] <= late
-            ]
+            # a month's group goes once it has waited long enough, or when as many wait
+            # there as members are still behind it (they all get there)
+            late, moving = self.calls - self.patience, None
+            months = []
+            for m, here in self.here.items():
+                if self.since[m] > late:
+                    if moving is None:
+                        moving = self.month[self.live & ~self.waiting]
+                    if here < np.count_nonzero(moving < m):
+                        continue
+                months.append(m)
             if not months:
                 return
         rows = (self.waiting & np.isin(self.month, months)).nonzero()[0]
         self._apply(rows)
         for month in months:
             del self.here[month], self.since[month]  # the whole group goes
-        self.due = min(self.since.values(), default=1 << 62) + self.PATIENCE
+        self.due = min(self.since.values(), default=1 << 62) + self.patience
         self._fold()
         self._rates()
         self._record(rows)

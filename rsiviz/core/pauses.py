@@ -66,6 +66,19 @@ class PauseBook:
         self.comply.append(comply)
         self.defected.append(np.zeros((n, n_labs), dtype=bool))
 
+    def fixed(self, release_mode: str) -> bool:
+        """Whether every pause starts on a date, runs a fixed time (no end on oversight, no
+        defection) and releases at once (``release_mode``: the run's default): then each
+        boundary where anything may change (:meth:`may_change_at`) changes something for
+        every member, at the same months for all."""
+        return all(
+            p.trigger == "date"
+            and not p.until_oversight
+            and not p.defection
+            and (p.release or release_mode) == "instant"
+            for p in self.pauses
+        )
+
     def rolls(self) -> bool:
         """Whether members may cross this book's boundaries each on its own
         (:class:`~rsiviz.core.lanes.Lanes`): :meth:`changes` tells, member by member, where
@@ -95,20 +108,26 @@ class PauseBook:
         """
         h, s, c, v = state
         releasing = (modes == GRADUAL) | (modes == LAG)
-        out = (releasing & (c >= h + s - _EPS)).any(axis=1)
-        frontier = c.max(axis=1)
-        gap = frontier - v
+        if releasing.any():
+            out = (releasing & (c >= h + s - _EPS)).any(axis=1)
+        else:
+            out = np.zeros(rows.size, dtype=bool)
+        gap = None  # the frontier's lead over oversight, when a test asks for it
         for pause, status, started, comply, defected in zip(
             self.pauses, self.status, self.started, self.comply, self.defected, strict=True
         ):
             st = status[rows]
             pending = st == PENDING
+            if pause.trigger != "date" or pause.until_oversight:
+                gap = c.max(axis=1) - v if gap is None else gap
             if pending.any():
                 if pause.trigger == "date":
                     hit: np.ndarray | bool = t >= pause.start - 1e-6
-                elif pause.metric in _STATE_METRICS:
-                    value = frontier if pause.metric == "capability" else gap
-                    hit = value >= pause.threshold
+                elif pause.metric == "capability":
+                    hit = c.max(axis=1) >= pause.threshold
+                elif pause.metric == "gap":
+                    assert gap is not None
+                    hit = gap >= pause.threshold
                 else:
                     hit = True
                 out |= pending & hit
@@ -117,6 +136,7 @@ class PauseBook:
                 continue
             months_on = (t - started[rows]) * 12.0
             if pause.until_oversight:
+                assert gap is not None
                 end = (gap <= pause.margin + _EPS) | (months_on >= pause.max_months - 1e-6)
             else:
                 end = months_on >= pause.months - 1e-6
