@@ -30,6 +30,7 @@ from rsiviz.core.model import (
     FloatArray,
     LabControls,
     Rates,
+    pick,
     rates,
     take_members,
 )
@@ -50,7 +51,7 @@ def move(k: Constants, ctl: LabControls, r: Rates, state: State, dt: FloatArray)
     """Every member of ``state`` = (h, s, c, v) moved by its own step ``dt`` (N, 1)."""
     h, s, c, v = state
     h, s, c, ds = move_lab(ArrayMath, k, ctl, r, (h, s, c), dt)
-    ds_front = ds[:, 0] if r.lead is None else np.take_along_axis(ds, r.lead[:, None], axis=1)[:, 0]
+    ds_front = ds[:, 0] if r.lead is None else pick(ds, r.lead)
     v = move_oversight(ArrayMath, k, ctl, v, dt[:, 0], ds_front)
     return h, s, c, v
 
