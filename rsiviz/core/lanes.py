@@ -302,7 +302,8 @@ class Lanes:
         for month in months:
             del self.here[month], self.since[month]  # the whole group goes
         self.due = min(self.since.values(), default=1 << 62) + self.patience
-        self._fold()
+        if self.one is not None:  # new controls (a pause changes no link: it still fits)
+            self.one = self.one.with_controls(self.k, self.ctl)
         self._rates()
         self._record(rows)
 

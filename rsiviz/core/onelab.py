@@ -16,6 +16,7 @@ tests/core/test_onelab.py holds the two bit for bit. Skipping ``x + 0.0`` is exa
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import fields, replace
 from typing import Any, TypeVar
@@ -77,13 +78,25 @@ class OneLab:
     """Rates, step limits and moves of one stretch's members (``k``, ``ctl`` fixed)."""
 
     def __init__(self, k: Constants, ctl: LabControls) -> None:
-        self.k, self.ctl = _arrays(k), _arrays(ctl)
+        self.k = _arrays(k)
         self.half_inv_w = np.asarray(0.5 * k.inv_w)
         self.h_top = np.asarray(k.h_max - CEILING_TOL)
-        self.dh_free = np.asarray(k.g_c * ctl.compute)
         self.s_cap = np.asarray(ceilings(k)[1])
         self.g_s, self.sigma = np.asarray(_flat(k.g_s)), np.asarray(_flat(k.sigma))
         self.g_v = np.asarray(_flat(k.g_v))
+        self._controls(k, ctl)
+
+    def with_controls(self, k: Constants, ctl: LabControls) -> OneLab:
+        """This fold with new controls ``ctl`` (the same members and constants ``k``, as
+        given to the constructor): what ``OneLab(k, ctl)`` gives, for less."""
+        out = copy.copy(self)
+        out._controls(k, ctl)
+        return out
+
+    def _controls(self, k: Constants, ctl: LabControls) -> None:
+        """The parts of the fold that depend on the controls."""
+        self.ctl = _arrays(ctl)
+        self.dh_free = np.asarray(k.g_c * ctl.compute)
         self.g_v_boost = np.asarray(_flat(k.g_v) * ctl.boost)
         # No lab paused or releasing: the factors 1.0 (research, follow, boost) and terms
         # 0.0 (extra) change nothing, as dh, to which 0.0 is added, is never -0.0; nor is

@@ -183,6 +183,8 @@ class Simulation:
         low, high = self.month + 1, target  # found in [low, high]; high: none before target
         if low < high and may_change(low):
             return 1  # the next boundary already (a pause that checks every month)
+        if low < high and not may_change(high - 1):
+            return high - self.month  # none before the target (all pauses over)
         while low < high:
             mid = (low + high) // 2
             if may_change(mid):

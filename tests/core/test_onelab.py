@@ -3,6 +3,7 @@ for bit (signs of zero included), and applies only where it may."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from unittest import mock
 
 import numpy as np
@@ -91,6 +92,37 @@ def test_one_lab_kernel_equals_the_general_functions_on_random_states() -> None:
             moved = move(sim.k, sim._ctl, theirs, (h, s, c, v), dt)
             for name, a, b in zip("hscv", one.move(mine, (h, s, c, v), dt), moved, strict=True):
                 _same_bits(a, b, name)
+
+
+def test_a_fold_with_new_controls_equals_a_new_fold() -> None:
+    """Rolling lanes refold only the controls after a pause's boundary
+    (:meth:`OneLab.with_controls`): the same fold as a new one, held and free alike."""
+    free = _sim(3)
+    held = _sim(3, pauses=[DevelopmentPause.at(2026.0, months=12, release="gradual")])
+    held.step(1)
+    for before, after in ((free._ctl, held._ctl), (held._ctl, free._ctl)):
+        mine, theirs = OneLab(free.k, before).with_controls(free.k, after), OneLab(free.k, after)
+        assert mine.free == theirs.free and mine.free == (after is free._ctl)
+        for name, value in vars(theirs).items():
+            parts = (
+                [(f.name, getattr(value, f.name)) for f in fields(value)]
+                if name
+                in (
+                    "k",
+                    "ctl",
+                )
+                else [(name, value)]
+            )
+            for part, x in parts:
+                y = (
+                    getattr(getattr(mine, name), part)
+                    if name in ("k", "ctl")
+                    else getattr(mine, name)
+                )
+                if isinstance(x, np.ndarray) and x.dtype == np.float64:
+                    _same_bits(np.asarray(y), x, f"{name}.{part}")
+                else:
+                    assert y is x or y == x, f"{name}.{part}"
 
 
 def _increment_cases(rng: np.random.Generator, n: int) -> tuple[Rates, np.ndarray]:
