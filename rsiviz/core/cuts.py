@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rsiviz.core.interventions import LinkCut
-from rsiviz.core.model import LabControls, _flat, ceilings, rates
+from rsiviz.core.model import LabControls, _flat, ceilings, pick, rates
 from rsiviz.core.params import ParameterError
 
 if TYPE_CHECKING:
@@ -95,8 +95,7 @@ def _held(name: str, sim: Simulation) -> dict[str, Any]:
         return {"returns_free": 0.0, "returns_const": const, "returns_slope": slope, "s_stop": stop}
     # oversight_uplift: sigma (M - 1) at this boundary, M of the frontier lab
     r = rates(k, sim.time, sim.h, sim.s, sim.c, sim._ctl)
-    lead = np.argmax(sim.c, axis=1)[:, None]
-    m = np.take_along_axis(r.ds, lead, axis=1)[:, 0] / _flat(k.g_s)
+    m = pick(r.ds, np.argmax(sim.c, axis=1)) / _flat(k.g_s)
     return {"uplift_free": 0.0, "uplift_held": _flat(k.sigma) * (m - 1.0)}
 
 

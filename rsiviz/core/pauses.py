@@ -7,6 +7,7 @@ at different times). See MODEL.md, "Development pauses".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +23,7 @@ from rsiviz.core.model import (
     FloatArray,
     LabControls,
     _flat,
+    pick,
     rates,
 )
 from rsiviz.core.params import ParameterError
@@ -107,44 +109,22 @@ class PauseBook:
         rate is always True here (see :meth:`rolls`).
         """
         h, s, c, v = state
-        releasing = (modes == GRADUAL) | (modes == LAG)
-        if releasing.any():
-            out = (releasing & (c >= h + s - _EPS)).any(axis=1)
-        else:
-            out = np.zeros(rows.size, dtype=bool)
-        gap = None  # the frontier's lead over oversight, when a test asks for it
+        out = _caught_up(modes, h, s, c).any(axis=1)
+        metrics = _Metrics(c, v)  # the frontier and gap, when a test asks for them
         for pause, status, started, comply, defected in zip(
             self.pauses, self.status, self.started, self.comply, self.defected, strict=True
         ):
             st = status[rows]
             pending = st == PENDING
-            if pause.trigger != "date" or pause.until_oversight:
-                gap = c.max(axis=1) - v if gap is None else gap
             if pending.any():
-                if pause.trigger == "date":
-                    hit: np.ndarray | bool = t >= pause.start - 1e-6
-                elif pause.metric == "capability":
-                    hit = c.max(axis=1) >= pause.threshold
-                elif pause.metric == "gap":
-                    assert gap is not None
-                    hit = gap >= pause.threshold
-                else:
-                    hit = True
-                out |= pending & hit
+                on_state = pause.trigger == "date" or pause.metric in _STATE_METRICS
+                out |= pending & (_triggered(pause, t, metrics) if on_state else True)
             active = st == ACTIVE
             if not active.any():
                 continue
-            months_on = (t - started[rows]) * 12.0
-            if pause.until_oversight:
-                assert gap is not None
-                end = (gap <= pause.margin + _EPS) | (months_on >= pause.max_months - 1e-6)
-            else:
-                end = months_on >= pause.months - 1e-6
-            out |= active & end
+            out |= active & _ends(pause, metrics, (t - started[rows]) * 12.0)
             if pause.defection:
-                rival = np.where(comply[None, :], -np.inf, c).max(axis=1)
-                new = comply[None, :] & ~defected[rows] & (rival[:, None] > c + theta)
-                out |= active & new.any(axis=1)
+                out |= active & _defectors(comply, defected[rows], c, theta).any(axis=1)
         return np.asarray(out, dtype=bool)
 
     def subset(self, rows: np.ndarray) -> PauseBook:
@@ -185,7 +165,7 @@ class PauseBook:
         before = sim.modes.copy()
         was_frozen = sim.modes == FROZEN
         release = np.full(was_frozen.shape, -1, dtype=np.int8)
-        metrics = _Metrics(sim)
+        metrics = _Metrics(sim.c, sim.v, sim)
         for i, pause in enumerate(self.pauses):
             code = _RELEASE_CODE[pause.release or sim.params.release_mode]
             st = self.status[i]
@@ -195,13 +175,7 @@ class PauseBook:
             active = st == ACTIVE
             if not active.any():
                 continue
-            months_on = (time - self.started[i]) * 12.0
-            if pause.until_oversight:
-                end = active & (
-                    (metrics.gap <= pause.margin + _EPS) | (months_on >= pause.max_months - 1e-6)
-                )
-            else:
-                end = active & (months_on >= pause.months - 1e-6)
+            end = active & _ends(pause, metrics, (time - self.started[i]) * 12.0)
             st[end] = DONE
             freed = end[:, None] & self.comply[i][None, :]
             if pause.defection:
@@ -210,8 +184,7 @@ class PauseBook:
         frozen = self.frozen()
         _apply_release(sim, was_frozen & ~frozen, release)
         sim.modes[frozen] = FROZEN
-        caught_up = ((sim.modes == GRADUAL) | (sim.modes == LAG)) & (sim.c >= sim.h + sim.s - _EPS)
-        sim.modes[caught_up] = FREE
+        sim.modes[_caught_up(sim.modes, sim.h, sim.s, sim.c)] = FREE
         return bool((sim.modes != before).any())
 
     def _quiet(self, sim: Simulation, t: float | FloatArray) -> bool:
@@ -257,12 +230,7 @@ class PauseBook:
         return False
 
     def _defect(self, i: int, active: np.ndarray, sim: Simulation) -> np.ndarray:
-        comply = self.comply[i]
-        rival = np.where(comply[None, :], -np.inf, sim.c).max(axis=1)  # best non-complier
-        theta = sim.k.theta  # a float or (N, 1): broadcasts against (N, L)
-        new = (
-            active[:, None] & comply[None, :] & ~self.defected[i] & (rival[:, None] > sim.c + theta)
-        )
+        new = active[:, None] & _defectors(self.comply[i], self.defected[i], sim.c, sim.k.theta)
         self.defected[i] |= new
         return np.asarray(new, dtype=bool)
 
@@ -289,29 +257,59 @@ def _apply_release(sim: Simulation, freed: np.ndarray, release: np.ndarray) -> N
     sim.modes[freed & (release == LAG)] = LAG
 
 
-class _Metrics:
-    """Frontier quantities at a month boundary, computed only when a trigger asks."""
+def _ends(pause: DevelopmentPause, m: _Metrics, months_on: FloatArray) -> np.ndarray:
+    """Where an active ``pause`` ends, ``months_on`` months after it started."""
+    if pause.until_oversight:
+        return np.asarray((m.gap <= pause.margin + _EPS) | (months_on >= pause.max_months - 1e-6))
+    return np.asarray(months_on >= pause.months - 1e-6)
 
-    def __init__(self, sim: Simulation) -> None:
-        self.sim = sim
-        self.frontier = sim.c.max(axis=1)
-        self.gap = self.frontier - sim.v
+
+def _defectors(
+    comply: np.ndarray, defected: np.ndarray, c: FloatArray, theta: float | FloatArray
+) -> np.ndarray:
+    """(N, L): complying labs not yet defected that the best non-complier leads by more
+    than ``theta`` OOM (a float or (N, 1): broadcasts against (N, L))."""
+    rival = np.where(comply[None, :], -np.inf, c).max(axis=1)  # best non-complier
+    return np.asarray(comply[None, :] & ~defected & (rival[:, None] > c + theta))
+
+
+def _caught_up(modes: np.ndarray, h: FloatArray, s: FloatArray, c: FloatArray) -> np.ndarray:
+    """(N, L): labs releasing gradually or without catch-up whose capability has reached
+    its potential (they train freely from here)."""
+    return np.asarray(((modes == GRADUAL) | (modes == LAG)) & (c >= h + s - _EPS))
+
+
+class _Metrics:
+    """Frontier quantities at a month boundary, computed only when a test asks: from the
+    state (capability ``c``, oversight ``v``), or from ``sim``'s rates."""
+
+    def __init__(self, c: FloatArray, v: FloatArray, sim: Simulation | None = None) -> None:
+        self.c, self.v, self.sim = c, v, sim
+
+    @cached_property
+    def frontier(self) -> FloatArray:
+        return np.asarray(self.c.max(axis=1))
+
+    @cached_property
+    def gap(self) -> FloatArray:
+        return np.asarray(self.frontier - self.v)
 
     def rate_based(self, name: str) -> FloatArray:
         sim = self.sim
+        assert sim is not None, "a trigger on a rate needs the simulation"
         r = rates(sim.k, sim.time, sim.h, sim.s, sim.c, sim._ctl)
-        lead = np.argmax(sim.c, axis=1)[:, None]
+        lead = np.argmax(sim.c, axis=1)
         if name == "automation":
-            return np.take_along_axis(r.a, lead, axis=1)[:, 0]
+            return pick(r.a, lead)
         if name == "progress_multiplier":
-            return np.take_along_axis(r.ds, lead, axis=1)[:, 0] / _flat(sim.k.g_s)
-        dc = np.take_along_axis(r.dc, lead, axis=1)[:, 0]
+            return pick(r.ds, lead) / _flat(sim.k.g_s)
+        dc = pick(r.dc, lead)
         with np.errstate(divide="ignore"):
             return np.where(dc > 0, LOG10_2 / np.maximum(dc, 1e-300) * 12.0, np.inf)
 
 
 def _triggered(pause: DevelopmentPause, t: float | FloatArray, m: _Metrics) -> np.ndarray:
-    n = m.frontier.shape[0]
+    n = m.c.shape[0]
     if pause.trigger == "date":
         return np.broadcast_to(t >= pause.start - 1e-6, (n,))
     if pause.metric == "capability":
