@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rsiviz.core.fold import Fold, fits
 from rsiviz.core.model import (
     FROZEN,
     ArrayMath,
@@ -34,7 +35,6 @@ from rsiviz.core.model import (
     rates,
     take_members,
 )
-from rsiviz.core.onelab import OneLab, fits
 from rsiviz.core.steps import MAX_SUBSTEPS, MONTH, move_lab, move_oversight, step_limit
 
 if TYPE_CHECKING:
@@ -145,9 +145,8 @@ class Lanes:
         return self.low
 
     def _fold(self) -> None:
-        """The cheaper sub-step of one lab without link cuts, where it applies."""
-        fit = fits(self.k, self.ctl, self.state[0].shape[1])
-        self.one = OneLab(self.k, self.ctl) if fit else None
+        """The cheaper sub-step without link cuts, where it applies."""
+        self.fold = Fold(self.k, self.ctl) if fits(self.k, self.ctl) else None
 
     def step(self) -> None:
         """One sub-step of every live member; record the months some of them finished."""
@@ -156,9 +155,9 @@ class Lanes:
             left[~self.live | self.waiting] = 0.0  # stand still (a zero step is exact)
         elif self.n_live < self.live.size:
             left[~self.live] = 0.0  # a finished member stands still (a zero step is exact)
-        one, state = self.one, self.state
-        if one is not None:
-            limit = one.limit(self.r, state[1], state[3])[:, None]
+        fold, state = self.fold, self.state
+        if fold is not None:
+            limit = fold.limit(self.r, state[1], state[3])[:, None]
         else:
             limit = step_limit(self.k, self.ctl, self.r, state[1], state[3])[:, None]
         dt = np.minimum(left, limit)
@@ -166,8 +165,8 @@ class Lanes:
             # like the month-by-month path, a month's last allowed sub-step finishes it
             last = (self.calls - self.begun == MAX_SUBSTEPS - 1)[:, None]
             dt = np.where(last, left, dt)
-        if one is not None:
-            self.state = one.move(self.r, state, dt)
+        if fold is not None:
+            self.state = fold.move(self.r, state, dt)
         else:
             self.state = move(self.k, self.ctl, self.r, state, dt)
         self.elapsed += dt
@@ -187,8 +186,8 @@ class Lanes:
 
     def _rates(self) -> None:
         t = self.base + self.elapsed
-        if self.one is not None:
-            self.r = self.one.rates(t, *self.state[:3])
+        if self.fold is not None:
+            self.r = self.fold.rates(t, *self.state[:3])
         else:
             self.r = rates(self.k, t, *self.state[:3], self.ctl)
 
@@ -302,8 +301,8 @@ class Lanes:
         for month in months:
             del self.here[month], self.since[month]  # the whole group goes
         self.due = min(self.since.values(), default=1 << 62) + self.patience
-        if self.one is not None:  # new controls (a pause changes no link: it still fits)
-            self.one = self.one.with_controls(self.k, self.ctl)
+        if self.fold is not None:  # new controls (a pause changes no link: it still fits)
+            self.fold = self.fold.with_controls(self.k, self.ctl)
         self._rates()
         self._record(rows)
 

@@ -251,6 +251,34 @@ def pick(x: FloatArray, lead: NDArray[np.intp]) -> FloatArray:
     return np.take_along_axis(x, lead[..., None], axis=-1)[..., 0]
 
 
+def most(x: FloatArray) -> FloatArray:
+    """Each row's largest value of (N, L) ``x``: the values of ``x.max(axis=1)``, NaN
+    included, in L - 1 calls of ``np.maximum`` on columns, where numpy's reduction along
+    so short an axis takes ~45 us for 1,000 x 3, these ~6 us. Where a row's largest value
+    is both 0.0 and -0.0 the sign may differ from the reduction's (numpy pairs its operands
+    in its own order): use it where that sign does not matter."""
+    out = x[:, 0].copy()
+    for j in range(1, x.shape[1]):
+        np.maximum(out, x[:, j], out=out)
+    return out
+
+
+def least(x: FloatArray) -> FloatArray:
+    """Each row's smallest value of (N, L) ``x``: ``x.min(axis=1)``, as :func:`most`."""
+    out = x[:, 0].copy()
+    for j in range(1, x.shape[1]):
+        np.minimum(out, x[:, j], out=out)
+    return out
+
+
+def any_lab(x: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Whether any of each row's (N, L) ``x`` is true: ``x.any(axis=1)``, as :func:`most`."""
+    out = x[:, 0].copy()
+    for j in range(1, x.shape[1]):
+        out |= x[:, j]
+    return out
+
+
 def log_linear_increment(
     rate: FloatArray, kappa: FloatArray, tau: FloatArray, dt: FloatArray
 ) -> FloatArray:

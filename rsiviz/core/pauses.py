@@ -23,6 +23,8 @@ from rsiviz.core.model import (
     FloatArray,
     LabControls,
     _flat,
+    any_lab,
+    most,
     pick,
     rates,
 )
@@ -109,7 +111,7 @@ class PauseBook:
         rate is always True here (see :meth:`rolls`).
         """
         h, s, c, v = state
-        out = _caught_up(modes, h, s, c).any(axis=1)
+        out = any_lab(_caught_up(modes, h, s, c))
         metrics = _Metrics(c, v)  # the frontier and gap, when a test asks for them
         for pause, status, started, comply, defected in zip(
             self.pauses, self.status, self.started, self.comply, self.defected, strict=True
@@ -124,7 +126,7 @@ class PauseBook:
                 continue
             out |= active & _ends(pause, metrics, (t - started[rows]) * 12.0)
             if pause.defection:
-                out |= active & _defectors(comply, defected[rows], c, theta).any(axis=1)
+                out |= active & any_lab(_defectors(comply, defected[rows], c, theta))
         return np.asarray(out, dtype=bool)
 
     def subset(self, rows: np.ndarray) -> PauseBook:
@@ -241,7 +243,7 @@ class PauseBook:
             compute=np.where(frozen, k.pi_h, 1.0),
             follow=(~frozen).astype(float),
             extra=np.where(modes == GRADUAL, k.release_rate, 0.0),
-            boost=np.where(frozen.any(axis=1), _flat(k.boost), 1.0),
+            boost=np.where(any_lab(frozen), _flat(k.boost), 1.0),
         )
 
 
@@ -269,7 +271,7 @@ def _defectors(
 ) -> np.ndarray:
     """(N, L): complying labs not yet defected that the best non-complier leads by more
     than ``theta`` OOM (a float or (N, 1): broadcasts against (N, L))."""
-    rival = np.where(comply[None, :], -np.inf, c).max(axis=1)  # best non-complier
+    rival = most(np.where(comply[None, :], -np.inf, c))  # best non-complier
     return np.asarray(comply[None, :] & ~defected & (rival[:, None] > c + theta))
 
 
@@ -288,7 +290,7 @@ class _Metrics:
 
     @cached_property
     def frontier(self) -> FloatArray:
-        return np.asarray(self.c.max(axis=1))
+        return most(self.c)  # compared only: the sign of a zero does not matter
 
     @cached_property
     def gap(self) -> FloatArray:

@@ -143,7 +143,7 @@ class Simulation:
                 self._float_stretch(span, on_month)
                 self.month += span
             # lanes also for a single month of an ensemble: members that finished it
-            # drop out, and one lab without link cuts takes the cheaper OneLab sub-step
+            # drop out, and runs without link cuts take the cheaper Fold sub-step
             elif span > 1 or (self._ctl_f is None and self.lanes_for_one_month):
                 # Rolling: each member crosses the boundaries where a development pause
                 # may change something on its own, instead of every member waiting there

@@ -22,6 +22,8 @@ from rsiviz.core.model import (
     _flat,
     ceilings,
     increment,
+    least,
+    most,
     oversight_rate,
 )
 
@@ -86,8 +88,10 @@ def step_limit(k: Constants, ctl: Any, r: Any, s: Any, v: Any) -> Any:
     """(N,) largest safe step of each member, array path."""
     with np.errstate(over="ignore"):
         ds, speed, drift, near = lab_limits(ArrayMath, k, ctl, r, s)
-    limit = combine(ArrayMath, k, ctl, v, ds.max(axis=1), speed.max(axis=1), drift.max(axis=1))
-    return np.minimum(limit, near.min(axis=1))
+    # the sign of a zero among the labs' terms does not matter: each is added to or
+    # compared with a positive number (near is > 0)
+    limit = combine(ArrayMath, k, ctl, v, most(ds), most(speed), most(drift))
+    return np.minimum(limit, least(near))
 
 
 def move_lab(xp: Any, k: Constants, ctl: Any, r: Any, level: tuple[Any, Any, Any], dt: Any) -> Any:

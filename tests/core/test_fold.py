@@ -1,5 +1,5 @@
-"""The one-lab sub-step (:mod:`rsiviz.core.onelab`) gives the general path's results, bit
-for bit (signs of zero included), and applies only where it may."""
+"""The folded sub-step (:mod:`rsiviz.core.fold`) gives the general path's results, bit for
+bit (signs of zero included), with one lab or a race, and applies only where it may."""
 
 from __future__ import annotations
 
@@ -7,19 +7,20 @@ from dataclasses import fields
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rsiviz.core import DevelopmentPause, Params, Simulation
-from rsiviz.core.interventions import Lab, LinkCut
+from rsiviz.core.fold import Fold, fits
+from rsiviz.core.interventions import DEFAULT_LABS, Lab, LinkCut
 from rsiviz.core.lanes import Lanes, move
 from rsiviz.core.model import Rates, rates
-from rsiviz.core.onelab import OneLab, fits
 from rsiviz.core.steps import MONTH, step_limit
 
 from .budget import examples
 from .test_cuts import cuts
-from .test_fast_path import pauses
+from .test_fast_path import labs, pauses
 from .test_properties import params
 
 FIELDS = ("h", "s", "c", "v", "a", "ds", "dc")
@@ -43,13 +44,13 @@ def _same_bits(a: np.ndarray, b: np.ndarray, name: str) -> None:
 
 @settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
-def test_one_lab_runs_equal_the_general_path_bit_for_bit(data: st.DataObject) -> None:
+def test_folded_runs_equal_the_general_path_bit_for_bit(data: st.DataObject) -> None:
     p = data.draw(params())
-    ps, cut_list = data.draw(pauses(p)), data.draw(cuts(p))
+    ps, cut_list, lab_set = data.draw(pauses(p)), data.draw(cuts(p)), data.draw(labs())
     ov = _overrides(data.draw(st.integers(0, 2**32 - 1)), data.draw(st.integers(2, 24)))
-    fast = Simulation(p, pauses=ps, overrides=ov, cuts=cut_list).run()
+    fast = Simulation(p, pauses=ps, overrides=ov, cuts=cut_list, labs=lab_set).run()
     with mock.patch("rsiviz.core.lanes.fits", return_value=False):
-        plain = Simulation(p, pauses=ps, overrides=ov, cuts=cut_list).run()
+        plain = Simulation(p, pauses=ps, overrides=ov, cuts=cut_list, labs=lab_set).run()
     for name in FIELDS:
         _same_bits(getattr(fast, name), getattr(plain, name), name)
     np.testing.assert_array_equal(fast.paused, plain.paused)
@@ -60,31 +61,44 @@ def _sim(seed: int, n: int = 200, **kwargs: object) -> Simulation:
 
 
 def _state(sim: Simulation, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-    """Random levels: from far below the software ceiling to just under it, and zeros."""
-    n = sim.n_members
+    """Random levels: from far below the software ceiling to just under it, and zeros;
+    with several labs, ties for the lead among them."""
+    shape = (n := sim.n_members, sim.n_labs)
     s_max = np.asarray(sim.k.s_max)
-    s = rng.choice([0.0, -0.0, 1.0], (n, 1)) * rng.uniform(-1.0, 1.0, (n, 1))
-    near = rng.random((n, 1)) < 0.4
-    s = np.where(near, s_max * (1.0 - rng.choice([1e-3, 1e-6, 1e-9], (n, 1))), s)
-    h = rng.uniform(-1.0, 6.0, (n, 1))
-    c = np.minimum(h + s, rng.uniform(-1.0, 8.0, (n, 1)))
+    s = rng.choice([0.0, -0.0, 1.0], shape) * rng.uniform(-1.0, 1.0, shape)
+    near = rng.random(shape) < 0.4
+    s = np.where(near, s_max * (1.0 - rng.choice([1e-3, 1e-6, 1e-9], shape)), s)
+    h = rng.uniform(-1.0, 6.0, shape)
+    c = np.minimum(h + s, rng.uniform(-1.0, 8.0, shape))
+    if shape[1] > 1:
+        tied = rng.random(n) < 0.2
+        c[tied] = c[tied, :1]
     v = rng.uniform(-2.0, 20.0, n)
     return h, s, c, v
 
 
-def test_one_lab_kernel_equals_the_general_functions_on_random_states() -> None:
+RACE = (Lab("A", 0.0, 0.0), Lab("B", -0.5, -0.3), Lab("C", -1.0, 0.0, complies=False))
+
+
+@pytest.mark.parametrize("lab_set", [DEFAULT_LABS, RACE[:2], RACE], ids=["one", "two", "three"])
+def test_fold_equals_the_general_functions_on_random_states(lab_set: tuple[Lab, ...]) -> None:
     rng = np.random.default_rng(5)
     for seed, pause in ((1, None), (2, DevelopmentPause.at(2026.0, months=12, release="gradual"))):
-        sim = _sim(seed, pauses=[pause] if pause else [])
+        sim = _sim(seed, pauses=[pause] if pause else [], labs=lab_set)
         sim.step(1)
-        assert fits(sim.k, sim._ctl, sim.n_labs)
-        one = OneLab(sim.k, sim._ctl)
+        assert fits(sim.k, sim._ctl)
+        one = Fold(sim.k, sim._ctl)
+        assert one.labs == len(lab_set) and one.free == (pause is None)
         for _ in range(20):
             h, s, c, v = _state(sim, rng)
             t = sim.time + rng.choice([0.0, MONTH / 2], (sim.n_members, 1))
             mine, theirs = one.rates(t, h, s, c), rates(sim.k, t, h, s, c, sim._ctl)
             for name in ("dh", "ds", "dc", "dv", "a", "ds_own", "kappa", "tau"):
                 _same_bits(getattr(mine, name), getattr(theirs, name), name)
+            if theirs.lead is None:
+                assert mine.lead is None
+            else:
+                np.testing.assert_array_equal(mine.lead, theirs.lead)
             limit = step_limit(sim.k, sim._ctl, theirs, s, v)
             _same_bits(one.limit(mine, s, v), limit, "limit")
             dt = rng.choice([0.0, 1e-9, 1e-4, MONTH], (sim.n_members, 1))
@@ -96,12 +110,12 @@ def test_one_lab_kernel_equals_the_general_functions_on_random_states() -> None:
 
 def test_a_fold_with_new_controls_equals_a_new_fold() -> None:
     """Rolling lanes refold only the controls after a pause's boundary
-    (:meth:`OneLab.with_controls`): the same fold as a new one, held and free alike."""
+    (:meth:`Fold.with_controls`): the same fold as a new one, held and free alike."""
     free = _sim(3)
     held = _sim(3, pauses=[DevelopmentPause.at(2026.0, months=12, release="gradual")])
     held.step(1)
     for before, after in ((free._ctl, held._ctl), (held._ctl, free._ctl)):
-        mine, theirs = OneLab(free.k, before).with_controls(free.k, after), OneLab(free.k, after)
+        mine, theirs = Fold(free.k, before).with_controls(free.k, after), Fold(free.k, after)
         assert mine.free == theirs.free and mine.free == (after is free._ctl)
         for name, value in vars(theirs).items():
             parts = (
@@ -144,26 +158,26 @@ def _increment_cases(rng: np.random.Generator, n: int) -> tuple[Rates, np.ndarra
     return r, rng.uniform(0.0, 0.01, (n, 1)) * rng.choice([0.0, 1e-6, 1.0], (n, 1))
 
 
-def test_one_lab_increment_equals_the_general_one_in_every_branch() -> None:
+def test_folded_increment_equals_the_general_one_in_every_branch() -> None:
     from rsiviz.core.model import ArrayMath, increment
 
     rng = np.random.default_rng(11)
     for n in (1, 3, 50, 50, 50):  # few members: often one branch for all of them
         r, dt = _increment_cases(rng, n)
         plain = increment(ArrayMath, r.ds_own, r.kappa, r.tau, dt)
-        _same_bits(OneLab._increment(r, dt), plain, f"increment n={n}")
+        _same_bits(Fold._increment(r, dt), plain, f"increment n={n}")
         same = np.full((n, 1), dt[0, 0])
         plain = increment(ArrayMath, r.ds_own, r.kappa, r.tau, same)
-        _same_bits(OneLab._increment(r, same), plain, f"increment n={n}, one dt")
+        _same_bits(Fold._increment(r, same), plain, f"increment n={n}, one dt")
 
 
-def test_one_lab_applies_only_to_one_lab_without_cuts_or_fixed_automation() -> None:
-    assert _lanes(_sim(3)).one is not None
-    assert _lanes(_sim(3, cuts=[LinkCut("returns")])).one is None
-    assert _lanes(_sim(3, cuts=[LinkCut("oversight_uplift")])).one is None
-    assert _lanes(_sim(3, a_fixed=0.5)).one is None
-    race = (Lab("A", 0.0, 0.0), Lab("B", -0.5, -0.5))
-    assert _lanes(_sim(3, labs=race)).one is None
+def test_the_fold_applies_only_without_cuts_or_fixed_automation() -> None:
+    assert _lanes(_sim(3)).fold is not None
+    assert _lanes(_sim(3, labs=RACE)).fold is not None
+    assert _lanes(_sim(3, cuts=[LinkCut("returns")])).fold is None
+    assert _lanes(_sim(3, cuts=[LinkCut("oversight_uplift")])).fold is None
+    assert _lanes(_sim(3, labs=RACE, cuts=[LinkCut("returns")])).fold is None
+    assert _lanes(_sim(3, a_fixed=0.5)).fold is None
 
 
 def _lanes(sim: Simulation) -> Lanes:
