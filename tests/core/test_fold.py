@@ -194,3 +194,18 @@ def test_history_rows_kept_in_small_batches_are_the_same() -> None:
     for name in FIELDS:
         _same_bits(getattr(batched, name), getattr(whole, name), name)
     np.testing.assert_array_equal(batched.paused, whole.paused)
+
+
+@pytest.mark.parametrize("labs", [1, 2, 3, 5])
+def test_row_extremes_equal_numpys_reductions(labs: int) -> None:
+    """``most``, ``least`` and ``any_lab`` give the values of ``max``, ``min`` and ``any``
+    along axis 1, NaN and infinities included (a zero's sign may differ: documented)."""
+    from rsiviz.core.model import any_lab, least, most
+
+    rng = np.random.default_rng(labs)
+    for _ in range(50):
+        x = rng.choice([0.0, -0.0, 1.0, -1.0, 2.5, np.nan, np.inf, -np.inf], (40, labs))
+        for mine, theirs in ((most(x), x.max(axis=1)), (least(x), x.min(axis=1))):
+            np.testing.assert_array_equal(mine, theirs)  # NaN equals NaN here; 0.0 == -0.0
+            assert mine.flags.c_contiguous and not np.shares_memory(mine, x)
+        np.testing.assert_array_equal(any_lab(x > 0), (x > 0).any(axis=1))
