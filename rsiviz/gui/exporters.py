@@ -7,7 +7,7 @@ upscaled), so they look like the presenter view, only sharper.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -57,20 +57,59 @@ class OffscreenStage:
     ) -> OffscreenStage:
         """The stage of ``story``; each of ``cuts`` adds the run with that link cut as a
         ghost beside the live one, as the window's loop view does."""
+        steps = cls.build(story, width, height, theme, cuts)
+        while True:
+            try:
+                turn = next(steps)
+            except StopIteration as done:
+                out: OffscreenStage = done.value
+                return out
+            if turn:
+                QApplication.processEvents()
+
+    @classmethod
+    def build(
+        cls,
+        story: Story,
+        width: int,
+        height: int,
+        theme: str = "projector",
+        cuts: Sequence[LinkCut] = (),
+    ) -> Generator[bool, None, OffscreenStage]:
+        """:meth:`create` in pieces, for a caller that lets its event loop run between
+        them (a video export: no piece holds the window for long). Each ``yield`` ends a
+        piece; True asks for an event-loop turn first (the layout posts its work to the
+        next one). Returns the stage. Closing the generator early closes what it built.
+        """
         ctl = Controller(story.scenario)
         ctl.cuts_in_background = False  # the ghosts are drawn in the first frame
         player = StoryPlayer(ctl)
-        stage = Stage(ctl, theme)
-        player.beat_changed.connect(stage.show_beat)
-        stage.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-        stage.resize(*layout_size(width, height))
-        stage.scale_to_width(stage.width())
-        stage.show()
-        stage.set_footer(footer_text(story))
-        player.load(story)
-        if cuts:
-            ctl.add_cuts(cuts)
-        settle()
+        yield False
+        stage = Stage(ctl, theme, draw=False)
+        done = False
+        try:
+            yield False
+            ctl.emit_snapshot()  # what Stage(ctl, theme) does last, a piece of its own
+            player.beat_changed.connect(stage.show_beat)
+            stage.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+            yield False
+            stage.resize(*layout_size(width, height))
+            stage.scale_to_width(stage.width())
+            stage.show()
+            stage.set_footer(footer_text(story))
+            yield False
+            player.load(story)
+            if cuts:
+                yield False
+                ctl.add_cuts(cuts)
+            for _ in range(SETTLE_TURNS):
+                yield True
+            done = True
+        finally:
+            if not done:
+                player._stop()
+                stage.close()
+                stage.deleteLater()
         return cls(ctl, player, stage, (width, height))
 
     def show_beat(self, index: int) -> None:
@@ -144,7 +183,10 @@ def layout_size(width: int, height: int) -> tuple[int, int]:
     return MIN_LAYOUT_WIDTH, max(1, round(height * MIN_LAYOUT_WIDTH / width))
 
 
-def settle(turns: int = 3) -> None:
+SETTLE_TURNS = 3
+
+
+def settle(turns: int = SETTLE_TURNS) -> None:
     """Let Qt finish laying out: a graphics layout resized in one event-loop turn posts
     the layout of its items (legend rows, axis titles) to the next."""
     for _ in range(turns):

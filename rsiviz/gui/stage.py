@@ -53,8 +53,14 @@ class Stage(QWidget):
     """Caption, plots and RSI clock, styled for a projector; driven by ``controller``."""
 
     def __init__(
-        self, controller: Controller, theme_name: str = "projector", parent: QWidget | None = None
+        self,
+        controller: Controller,
+        theme_name: str = "projector",
+        parent: QWidget | None = None,
+        draw: bool = True,
     ) -> None:
+        """``draw=False``: the run is drawn at the controller's next snapshot (a caller
+        that builds the stage in pieces emits it: :meth:`OffscreenStage.build`)."""
         super().__init__(parent)
         self.controller = controller
         self.theme = Theme(scale=STAGE_SCALE)
@@ -81,7 +87,8 @@ class Stage(QWidget):
             w.setToolTip("")
         controller.view_state.events.frame.connect(self._on_controller_snapshot)
         self.apply_theme()
-        controller.emit_snapshot()
+        if draw:
+            controller.emit_snapshot()
 
     def _layout(self) -> None:
         top = QHBoxLayout()

@@ -1,7 +1,10 @@
 """The animation as MP4 (H.264) or GIF, without freezing the window.
 
 Frames are rendered on the GUI thread (pyqtgraph items must only be touched there) a few
-at a time from a 0-ms QTimer, so the event loop keeps running between batches; a worker
+at a time from a 0-ms QTimer, so the event loop keeps running between batches: the
+offscreen stage is built a piece per turn (:meth:`OffscreenStage.build`), and a frame's
+run is moved to it (a new beat, more months) in one turn and drawn in the next unless
+the turn has time left (``TURN_MS``). A worker
 thread hands them to PyAV (FFmpeg's libraries in one wheel, bundled by the installers),
 which runs in a worker process of its own (rsiviz.gui.video_encoder.ChildAvWriter) and
 encodes H.264 / yuv420p / +faststart (plays in PowerPoint and Keynote) or a palette GIF
@@ -20,7 +23,7 @@ import functools
 import math
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +39,7 @@ from rsiviz.gui.video_encoder import AvWriter, ChildAvWriter, Encoder, SinkFacto
 
 HOLD_SECONDS = 2.5  # each beat's caption stays this long before the next beat plays
 BATCH_MS = 15  # start no new frame after this long in one event-loop turn
+TURN_MS = 40  # draw a frame in the turn that moved the run to it only if both fit in this
 QUEUE_FRAMES = 6
 IN_CHILD = True  # encode in a worker process (a stuck encoder can then be ended)
 WATCHDOG_MS = 250  # how often the GUI thread looks at the encoder's deadline
@@ -134,6 +138,9 @@ class VideoExport(QObject):
         )
         self._encoder_done.connect(self._on_encoder_done)
         self._stage: OffscreenStage | None = None
+        self._setup: Generator[bool, None, OffscreenStage] | None = None
+        self._ready: Frame | None = None  # the frame the stage shows, not yet drawn
+        self._draw_ms = 0  # how long the last frame took to draw
         self._beat = -1
         self._last: Frame | None = None
         self._last_bytes: np.ndarray | None = None
@@ -156,7 +163,8 @@ class VideoExport(QObject):
         return self._encoder.thread
 
     def start(self) -> None:
-        self._stage = OffscreenStage.create(
+        """Begin: the stage is built in the event loop's next turns, then the frames."""
+        self._setup = OffscreenStage.build(
             self.story, self.width, self.height, self._theme, self._cuts
         )
         self.running = True
@@ -187,8 +195,12 @@ class VideoExport(QObject):
                 return
 
     def _on_render_timer_timeout(self) -> None:
-        """Render frames until the batch time is used up or the queue is full."""
+        """Build the stage a piece at a time; then move the run to frames and draw them
+        until the batch time is used up or the queue is full."""
         self._clock.start()
+        if self._setup is not None:
+            self._build_stage()
+            return
         if self.done >= self.total:
             self._end()
             return
@@ -197,7 +209,15 @@ class VideoExport(QObject):
                 return  # the encoder is behind: let the event loop run, try again
             frame = self.plan[self.done]
             if frame != self._last or self._last_bytes is None:  # a held caption: reuse it
-                self._last, self._last_bytes = frame, image_rgb(self._render(frame))
+                if frame != self._ready:
+                    self._move_to(frame)
+                    self._ready = frame
+                    if self._clock.elapsed() + self._draw_ms > TURN_MS:
+                        break  # drawn in the next turn
+                assert self._stage is not None
+                start = self._clock.elapsed()
+                self._last, self._last_bytes = frame, image_rgb(self._stage.image())
+                self._draw_ms = self._clock.elapsed() - start
             self._frames.put(self._last_bytes)
             self.done += 1
         self.progress.emit(self.done, self.total)
@@ -211,7 +231,21 @@ class VideoExport(QObject):
             return  # next turn: the GUI thread never blocks on the encoder
         self.render_timer.stop()
 
-    def _render(self, frame: Frame) -> QImage:
+    def _build_stage(self) -> None:
+        """One piece of the offscreen stage (see :meth:`start`)."""
+        assert self._setup is not None
+        try:
+            next(self._setup)
+        except StopIteration as done:
+            self._setup, self._stage = None, done.value
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never raised
+            self._setup = None
+            self.render_timer.stop()
+            self._encoder.cancel()
+            self._finish(False, f"Export failed: could not lay out the video's stage ({exc})")
+
+    def _move_to(self, frame: Frame) -> None:
+        """The stage's run at ``frame``: its beat's development pauses, its month."""
         off = self._stage
         assert off is not None
         if frame.beat != self._beat:
@@ -225,7 +259,6 @@ class VideoExport(QObject):
         ctl = off.controller
         if frame.month > ctl.sim.month:
             ctl.advance(frame.month - ctl.sim.month)
-        return off.image()
 
     def _notify_done(self) -> None:
         """On the encoder thread: tell the GUI thread (unless this export is gone)."""
@@ -261,6 +294,9 @@ class VideoExport(QObject):
         self._drain()
         with contextlib.suppress(queue.Full):
             self._frames.put_nowait(None)  # an encoder still waiting for a frame ends
+        if self._setup is not None:
+            self._setup.close()  # a stage half built: closed with it
+            self._setup = None
         if self._stage is not None:
             self._stage.close()
             self._stage = None

@@ -190,6 +190,72 @@ def test_export_does_not_block_the_gui_thread(qtbot, tmp_path: Path) -> None:
     assert max(b[0] - a[0] for a, b in zip(seen, seen[1:], strict=False)) < job.total
 
 
+def test_the_stage_built_in_pieces_draws_what_create_draws(qapp) -> None:
+    """A video export builds its offscreen stage a piece per event-loop turn
+    (:meth:`OffscreenStage.build`): the same picture as :meth:`OffscreenStage.create`."""
+    from PySide6.QtWidgets import QApplication
+
+    story = find_story("development_pause")
+    whole = exporters.OffscreenStage.create(story, 640, 360)
+    steps, pieces = exporters.OffscreenStage.build(story, 640, 360), 0
+    try:
+        while True:
+            next(steps)
+            pieces += 1
+            QApplication.processEvents()
+    except StopIteration as done:
+        built = done.value
+    try:
+        assert pieces >= 5
+        for beat in (0, 2):
+            whole.show_beat(beat)
+            built.show_beat(beat)
+            a, b = whole.image(), built.image()
+            assert a.size() == b.size() and a == b, f"beat {beat}"
+    finally:
+        whole.close()
+        built.close()
+
+
+def test_export_start_returns_before_the_stage_is_built(qtbot, tmp_path: Path) -> None:
+    job = VideoExport(find_story("rsi_clock"), tmp_path / "v.gif", "gif", width=320, fps=5)
+    turns: list[bool] = []  # per render-timer turn: whether the stage was still being built
+    job.render_timer.timeout.connect(lambda: turns.append(job._stage is None))
+    ok, message = _run(qtbot, job)
+    assert ok, message
+    assert turns[:4] == [True] * 4 and turns[-1] is False
+
+
+def test_cancel_while_the_stage_is_built(qtbot, tmp_path: Path) -> None:
+    out = tmp_path / "early.mp4"
+    job = VideoExport(find_story("rsi_clock"), out, "mp4", width=320, height=180, fps=30)
+    result: list = []
+    job.finished.connect(lambda ok, msg: result.append((ok, msg)))
+    job.start()
+    qtbot.waitUntil(lambda: job._setup is not None and job._stage is None, timeout=5_000)
+    job.cancel()
+    qtbot.waitUntil(lambda: bool(result), timeout=60_000)
+    assert result == [(False, "Export cancelled.")]
+    assert job._setup is None and job._stage is None
+    assert not job.render_timer.isActive() and not job.watchdog.isActive()
+    assert not out.exists()
+
+
+def test_a_stage_that_cannot_be_laid_out_is_reported(qtbot, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "broken.mp4"
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(exporters, "Stage", broken)
+    job = VideoExport(find_story("rsi_clock"), out, "mp4", width=320, height=180, fps=30)
+    ok, message = _run(qtbot, job)
+    assert not ok and message.startswith("Export failed") and "no fonts" in message
+    assert not job.render_timer.isActive() and not job.watchdog.isActive()
+    qtbot.waitUntil(lambda: not job.encoder_thread.is_alive(), timeout=30_000)
+    assert not out.exists()
+
+
 def test_cancel_removes_the_file(qtbot, tmp_path: Path) -> None:
     out = tmp_path / "cancelled.mp4"
     job = VideoExport(find_story("rsi_clock"), out, "mp4", width=320, height=180, fps=30)
