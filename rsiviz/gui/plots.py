@@ -71,18 +71,25 @@ class Plots(pg.GraphicsLayoutWidget):
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         # The plots make their own view boxes: a view box made here and handed over stayed
         # owned by Python, and PySide6 6.11 (Python 3.11) crashed painting after it was freed.
+        # No context menus (enableMenu=False at once: pyqtgraph builds each view box's menu
+        # of widgets otherwise, ~10 ms a plot at startup, to drop it again)
         self.top = self.addPlot(
-            row=0, col=0, axisItems={"left": UnitAxis("oom"), "bottom": YearAxis("bottom")}
+            row=0,
+            col=0,
+            axisItems={"left": UnitAxis("oom"), "bottom": YearAxis("bottom")},
+            enableMenu=False,
         )
         self.bottom = self.addPlot(
-            row=1, col=0, axisItems={"left": UnitAxis("gap"), "bottom": YearAxis("bottom")}
+            row=1,
+            col=0,
+            axisItems={"left": UnitAxis("gap"), "bottom": YearAxis("bottom")},
+            enableMenu=False,
         )
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)
         self.bottom.setXLink(self.top)
         for plot in (self.top, self.bottom):
             plot.disableAutoRange()
-            plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
         self.grids = [

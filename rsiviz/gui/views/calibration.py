@@ -72,10 +72,9 @@ class CalibrationView(QWidget):
         for label in (self.readout, self.criterion, self.key, self.doubling, self.source):
             label.setWordWrap(True)
         self.plot = pg.PlotWidget(
-            axisItems={"left": UnitAxis("metr"), "bottom": YearAxis("bottom")}
+            axisItems={"left": UnitAxis("metr"), "bottom": YearAxis("bottom")}, enableMenu=False
         )
         self.plot.setBackground("w")
-        self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         # the plot beside its text when the dock is wide, above it when narrow (resizeEvent)
         self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)

@@ -90,11 +90,17 @@ class FanPlots(pg.GraphicsLayoutWidget):
         self.theme = theme
         self.setBackground("w")
         self.lower = "gap"
-        self.top = self.addPlot(
-            0, 0, axisItems={"left": UnitAxis("oom"), "bottom": YearAxis("bottom")}
+        self.top = self.addPlot(  # no context menu (see Plots)
+            0,
+            0,
+            axisItems={"left": UnitAxis("oom"), "bottom": YearAxis("bottom")},
+            enableMenu=False,
         )
         self.bottom = self.addPlot(
-            1, 0, axisItems={"left": UnitAxis("gap"), "bottom": YearAxis("bottom")}
+            1,
+            0,
+            axisItems={"left": UnitAxis("gap"), "bottom": YearAxis("bottom")},
+            enableMenu=False,
         )
         self.bottom.setXLink(self.top)
         self.ci.layout.setRowStretchFactor(0, 3)
@@ -103,7 +109,6 @@ class FanPlots(pg.GraphicsLayoutWidget):
             # Auto-range is off: besides repainting twice, pyqtgraph's auto-range over
             # FillBetweenItems of still-empty curves crashes (segfault) on the next paint.
             plot.disableAutoRange()
-            plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
         # Grid lines of their own, not the axes' (showGrid): an axis that draws the grid

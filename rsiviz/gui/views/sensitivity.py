@@ -84,12 +84,11 @@ class TornadoPlot(pg.PlotWidget):
     """Horizontal bars, one row per parameter (row 0 at the top)."""
 
     def __init__(self, theme: Theme) -> None:
-        super().__init__(background="w")
+        super().__init__(background="w", enableMenu=False)
         self.theme = theme
         self.tornado: Tornado | None = None
         self.shown: tuple[TornadoBar, ...] = ()
         self.plotItem.disableAutoRange()  # ranges are set from each result
-        self.plotItem.setMenuEnabled(False)
         self.plotItem.setMouseEnabled(x=False, y=False)
         self.plotItem.hideButtons()
         self.plotItem.showGrid(x=True, alpha=0.15)

@@ -149,9 +149,11 @@ class SweepPlot(pg.GraphicsLayoutWidget):
         self._rect = QRectF()
         self.setBackground("w")
         self.plot = self.addPlot(
-            row=0, col=0, axisItems={"left": ParamAxis("left"), "bottom": ParamAxis("bottom")}
+            row=0,
+            col=0,
+            axisItems={"left": ParamAxis("left"), "bottom": ParamAxis("bottom")},
+            enableMenu=False,
         )
-        self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.nan_rect = pg.QtWidgets.QGraphicsRectItem()
