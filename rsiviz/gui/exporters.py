@@ -85,7 +85,9 @@ class OffscreenStage:
         ctl.cuts_in_background = False  # the ghosts are drawn in the first frame
         player = StoryPlayer(ctl)
         yield False
-        stage = Stage(ctl, theme, draw=False)
+        plots = Stage.make_plots()
+        yield False
+        stage = Stage(ctl, theme, draw=False, plots=plots)
         done = False
         try:
             yield False

@@ -58,12 +58,15 @@ class Stage(QWidget):
         theme_name: str = "projector",
         parent: QWidget | None = None,
         draw: bool = True,
+        plots: Plots | None = None,
     ) -> None:
-        """``draw=False``: the run is drawn at the controller's next snapshot (a caller
-        that builds the stage in pieces emits it: :meth:`OffscreenStage.build`)."""
+        """``draw=False``: the run is drawn at the controller's next snapshot; ``plots``:
+        made by :meth:`make_plots` beforehand (a caller that builds the stage in pieces
+        does both: :meth:`OffscreenStage.build`)."""
         super().__init__(parent)
         self.controller = controller
-        self.theme = Theme(scale=STAGE_SCALE)
+        self.plots = plots if plots is not None else self.make_plots()
+        self.theme = self.plots.theme
         self.colours = THEMES[theme_name]
         self.highlight = "none"
         self._legend_key: tuple | None = None
@@ -73,7 +76,6 @@ class Stage(QWidget):
         self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.year = QLabel()
         self.year.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.plots = Plots(self.theme)
         self.clock = RsiClock(self.theme, fixed_lines=True)
         self.footer = QLabel()  # exports: "not a forecast", the version and the story
         self.footer.hide()
@@ -89,6 +91,12 @@ class Stage(QWidget):
         self.apply_theme()
         if draw:
             controller.emit_snapshot()
+
+    @staticmethod
+    def make_plots() -> Plots:
+        """The stage's plots, unstyled: :meth:`apply_theme` styles them (with the stage's
+        pens and fonts) when the stage is made."""
+        return Plots(Theme(scale=STAGE_SCALE), styled=False)
 
     def _layout(self) -> None:
         top = QHBoxLayout()

@@ -244,10 +244,11 @@ def test_cancel_while_the_stage_is_built(qtbot, tmp_path: Path) -> None:
 def test_a_stage_that_cannot_be_laid_out_is_reported(qtbot, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "broken.mp4"
 
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("no fonts")
+    class Broken(exporters.Stage):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(exporters, "Stage", broken)
+    monkeypatch.setattr(exporters, "Stage", Broken)
     job = VideoExport(find_story("rsi_clock"), out, "mp4", width=320, height=180, fps=30)
     ok, message = _run(qtbot, job)
     assert not ok and message.startswith("Export failed") and "no fonts" in message
