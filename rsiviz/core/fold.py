@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
@@ -86,7 +87,7 @@ class Fold:
         # with several labs, the members' (N, 1) constants spread to (N, L): numpy's loop
         # over an (N, L) operand with an (N, 1) one runs row by row (~6 us for 1,000 x 3
         # against ~2 us for two (N, L)); the values are the same
-        self.k = _arrays(k) if labs == 1 else _spread(_arrays(k), labs)
+        self.k = _spread(_arrays(k), labs)
         self.half_inv_w = _spread_one(np.asarray(0.5 * k.inv_w), labs)
         self.h_top = np.asarray(k.h_max - CEILING_TOL)
         self.s_cap = _spread_one(np.asarray(ceilings(k)[1]), labs)
@@ -231,7 +232,7 @@ class Fold:
         drift += np.abs(r.tau)
         # combine(): the largest of the labs' terms, and oversight's speed at M = ds /
         # g_S0, where oversight is below its top
-        ds, top, drift = self._most(ds), self._most(top), self._most(drift)
+        ds, top, drift = (self._across(x, most) for x in (ds, top, drift))
         dv = self._dv(ds / self.g_s)
         below = v < self.k.v_max
         speed = np.maximum(top, dv if below.all() else np.where(below, dv, ZERO))
@@ -241,13 +242,13 @@ class Fold:
         np.minimum(limit, LOG_RATE / drift, out=limit)
         falling = r.kappa < ZERO
         if falling.any():
-            near = self._near(r, room, falling)
-            np.minimum(limit, near[:, 0] if self.labs == 1 else least(near), out=limit)
+            np.minimum(limit, self._across(self._near(r, room, falling), least), out=limit)
         return limit
 
-    def _most(self, x: FloatArray) -> Any:
-        """(N, L) -> (N,): the largest lab's value, a copy (with one lab, a view)."""
-        return x[:, 0] if self.labs == 1 else most(x)
+    def _across(self, x: FloatArray, over_labs: Callable[[FloatArray], FloatArray]) -> Any:
+        """(N, L) -> (N,): ``over_labs`` (:func:`most` or :func:`least`) of each member's
+        labs; with one lab, its only column (a view)."""
+        return x[:, 0] if self.labs == 1 else over_labs(x)
 
     def _near(self, r: Rates, room: FloatArray, falling: np.ndarray) -> Any:
         """The step that moves s CEILING_FRACTION of its way to the ceiling (inf where
@@ -349,6 +350,8 @@ def _spread_one(x: FloatArray, labs: int) -> FloatArray:
 
 def _spread(k: Constants, labs: int) -> Constants:
     """``k`` with its (N, 1) fields as contiguous (N, labs) (see :meth:`Fold.__init__`)."""
+    if labs == 1:
+        return k
     wide: dict[str, Any] = {
         f.name: _spread_one(v, labs)
         for f in fields(k)
