@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStyle, QWidget
 
 from rsiviz.gui.views import ViewContext, view_area, view_class, view_keys
 
@@ -38,6 +38,9 @@ class Docks:
         self.views: dict[str, QDockWidget] = {}  # registered views opened so far, by key
         self.on_view_created: Callable[[str, QWidget], None] | None = None
         self.restored_geometry = False  # the window's saved size and place were applied
+        # How tall (px) the central widget must stay for its plots to be read: a view opened
+        # at the bottom of a short window takes less than BOTTOM_SHARE to leave it that.
+        self.central_min: Callable[[], int] | None = None
         window.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -91,12 +94,22 @@ class Docks:
         if same:
             self.window.tabifyDockWidget(same[-1], dock)
         elif area == "bottom":
-            height = int(self.window.height() * BOTTOM_SHARE)
-            self.window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+            self.window.resizeDocks([dock], [self._bottom_height()], Qt.Orientation.Vertical)
         self.views[key] = dock
         if self.on_view_created is not None:
             self.on_view_created(key, widget)
         return dock
+
+    def _bottom_height(self) -> int:
+        """A first view at the bottom: BOTTOM_SHARE of the window's height, less in a short
+        window so that the central plots keep :attr:`central_min` (never below the view's
+        own minimum: Qt keeps that)."""
+        height = int(self.window.height() * BOTTOM_SHARE)
+        central = self.window.centralWidget()
+        if self.central_min is not None and central is not None and self.window.isVisible():
+            gap = self.window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
+            height = min(height, central.height() - gap - self.central_min())
+        return max(height, 1)
 
     def toggle_view(self, key: str, on: bool) -> None:
         if on:

@@ -60,6 +60,12 @@ from rsiviz.gui.views import ViewContext, view_keys, view_title
 if TYPE_CHECKING:
     from rsiviz.gui.presenter import Presenter
 
+# The main plots show the lower plot's "Year" title only when at least this tall (px): in a
+# short window the curves need the room more (see Plots.year_title_from).
+YEAR_TITLE_FROM = 380
+# A view docked below the main plots leaves them at least this tall (px at UI scale 1):
+# a legend row and two plots of ~100 px.
+PLOTS_MIN = 300
 NOTE = (
     "Curves are conditional on the assumptions in the parameter panel, not a forecast. "
     "Parameters marked * are illustrative."
@@ -119,6 +125,7 @@ class MainWindow(QMainWindow):
         self.plots = Plots(self.theme, styled=False)  # styled by self.apply_theme() below
         self.plots.start_hint = "Press Play (Space) to run the model"
         self.plots.reserve_legend = False
+        self.plots.year_title_from = YEAR_TITLE_FROM
         self.transport = Transport(self.theme)
         self.clock = RsiClock(self.theme)
         self.pause_panel = PausePanel(self.theme)
@@ -130,6 +137,7 @@ class MainWindow(QMainWindow):
         self.actions = Actions(self)
         self.recent = RecentFiles(self.settings, self.actions.recent_menu, self.open_file)
         self.docks = Docks(self, self._view_context(), self.settings)
+        self.docks.central_min = self._central_min
         self._layout()
         self._wire_controller()
         self._wire_widgets()
@@ -304,6 +312,11 @@ class MainWindow(QMainWindow):
             _sync_check(action, True)
 
     # -- views --------------------------------------------------------------------------
+    def _central_min(self) -> int:
+        """The central widget's height that leaves the main plots PLOTS_MIN (scaled)."""
+        central = self.centralWidget()
+        return central.height() - self.plots.height() + round(PLOTS_MIN * self.theme.scale)
+
     def show_views(self, keys: list[str]) -> None:
         """Open these views (``rsiviz --show``), the first one in front."""
         for key in reversed(keys):

@@ -60,6 +60,10 @@ class Plots(pg.GraphicsLayoutWidget):
         # the fan view shows them with its own key.
         self.show_bands = False
         self.reserve_legend = True
+        # Below this height (px) the lower plot drops its "Year" title: its ticks are years
+        # plainly, and a short window (a 1280x720 projector with a view docked below the
+        # plots) needs the room for the curves. 0: always shown (the stage, the exports).
+        self.year_title_from = 0
         self._y_ranges: dict[str, tuple[float, float]] = {}
         self.draft = False  # while playing: curves drawn without antialiasing
         self._ghost_key: tuple | None = None
@@ -212,6 +216,13 @@ class Plots(pg.GraphicsLayoutWidget):
         self.top.setLabel("left", AXIS_TITLES[self.unit], **label_style)
         self.bottom.setLabel("left", LOWER_MODES[self.lower_mode], **label_style)
         self.bottom.setLabel("bottom", "Year", **label_style)
+        self._fit_year_title()
+
+    def _fit_year_title(self) -> None:
+        axis = self.bottom.getAxis("bottom")
+        shown = self.height() >= self.year_title_from
+        if axis.label.isVisible() != shown:
+            axis.showLabel(shown)
 
     def _left_axis_width(self) -> int:
         """Room for the longest tick label of either plot, plus the axis title."""
@@ -500,6 +511,8 @@ class Plots(pg.GraphicsLayoutWidget):
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)
+        if hasattr(self, "bottom"):  # resizeEvent comes during __init__
+            self._fit_year_title()
         self.refresh_grid()  # the number of ticks depends on the size
 
     def reset_ranges(self) -> None:

@@ -195,3 +195,32 @@ def test_the_release_choice_shows_whole(win, qtbot, size) -> None:
     )
     text = box.fontMetrics().horizontalAdvance(box.currentText())
     assert field.width() >= text, (box.currentText(), field.width(), text)
+
+
+def _view_boxes(widget: QWidget) -> list[int]:
+    """The heights of the plots' data areas in ``widget``, tallest first."""
+    import pyqtgraph as pg
+
+    boxes = [
+        item
+        for view in widget.findChildren(pg.GraphicsView)
+        for item in view.scene().items()
+        if isinstance(item, pg.ViewBox) and item.isVisible()
+    ]
+    return sorted((round(b.height()) for b in boxes), reverse=True)
+
+
+@pytest.mark.parametrize("key", ["fan", "sweep", "replication", "sensitivity"])
+@pytest.mark.parametrize("size", VIEW_SIZES)
+def test_a_view_docked_below_leaves_the_main_plots_readable(win, qtbot, size, key) -> None:
+    """A view opened under the main plots of a short window takes less than its share, so
+    both stay readable (on a 1280x720 projector the main plots were 48 px high with the fan
+    docked), and the lower plot drops its "Year" title there: the ticks are years."""
+    view = _open(qtbot, win, key, size)
+    top, bottom = (p.getViewBox().height() for p in (win.plots.top, win.plots.bottom))
+    assert min(top, bottom) >= 65, (top, bottom)
+    assert not win.plots.bottom.getAxis("bottom").label.isVisible()
+    assert _view_boxes(view)[0] >= 85, _view_boxes(view)  # the view's main plot or map
+    win.resize(1920, 1080)
+    qtbot.waitUntil(lambda: win.plots.bottom.getAxis("bottom").label.isVisible())
+    assert win.plots.height() >= 380

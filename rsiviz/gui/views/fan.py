@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QSizePolicy,
@@ -117,17 +116,21 @@ class FanView(QWidget):
         left = QWidget()
         col = QVBoxLayout(left)
         col.setContentsMargins(0, 0, 0, 0)
-        top_row = QHBoxLayout()
-        top_row.addWidget(QLabel("Lower plot:"))
-        top_row.addWidget(self.lower)
-        top_row.addWidget(self.job.bar, 1)
-        col.addLayout(top_row)
+        # The plots take the column's whole height: the choices sit beside them, so a short
+        # window (a 1280x720 projector, the fan docked under the main plots) keeps its bands.
         col.addWidget(self.plots, 1)
         col.addWidget(self.legend)
         side = QWidget()
         form = QVBoxLayout(side)
+        # The progress bar keeps its row while hidden: the readouts do not jump each time
+        # the fan is recomputed.
+        keep = self.job.bar.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.job.bar.setSizePolicy(keep)
+        form.addWidget(self.job.bar)
         form.addWidget(self.caveat)
         sizes = QFormLayout()
+        sizes.addRow("Lower plot:", self.lower)
         sizes.addRow("Runs (N):", self.members)
         sizes.addRow("Seed:", self.seed)
         form.addLayout(sizes)

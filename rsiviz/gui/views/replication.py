@@ -50,7 +50,9 @@ AI2027_PRESET = "ai2027_milestones"
 DEFAULT_DRAWS = 5000
 BIN_YEARS = 0.5  # histogram bins of half a year of progress, up to HIST_MAX (last bin: more)
 HIST_MAX = 20.0
-MIN_HEIGHT_PX = 300
+MIN_HEIGHT_PX = 300  # the text's least height beside the histogram (a short bottom dock)
+STACKED_MIN_PX = 100  # ... and above it: both fit a dock under a 1280x720 window's plots
+HIST_MIN_PX = 160  # the histogram's least height (beside the text; 140 under it)
 WIDE_PX = 900  # narrower than this (at UI scale 1): the histogram goes below the table
 NOT_REPRODUCED = (
     "Not reproduced here: the paper's model variants (retraining from scratch; a gradual "
@@ -100,7 +102,6 @@ class ReplicationView(QWidget):
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.missing = QLabel(NOT_REPRODUCED)
         self.hist = pg.PlotWidget(enableMenu=False)
-        self.hist.setMinimumHeight(160)
         self.hist.hideButtons()
         self.bars = pg.BarGraphItem(x=[], height=[], width=BIN_YEARS * 0.9)
         self.hist.addItem(self.bars)
@@ -152,7 +153,9 @@ class ReplicationView(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # the histogram beside the text when wide, below it when narrow (resizeEvent); it
         # stays outside the scroll area so that it always fills the dock's height
-        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        # stacked until the first resizeEvent: a dock is first sized to the least height of
+        # the view as made (side by side asks for more, and a new dock kept it)
+        self.box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self.box.setContentsMargins(0, 0, 4, 4)
         self.box.addWidget(scroll, 3)
         self.box.addWidget(self.hist, 2)
@@ -164,6 +167,15 @@ class ReplicationView(QWidget):
         self.box.setDirection(
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )
+        self._fit_scroll(wide)
+
+    def _fit_scroll(self, wide: bool) -> None:
+        """The text scrolls; stacked above the histogram it asks for less height, or the
+        dock's least height (text and histogram) took the main plots' room (15 px high at
+        1280x720)."""
+        scale = self.ctx.theme.scale
+        self.scroll.setMinimumHeight(round((MIN_HEIGHT_PX if wide else STACKED_MIN_PX) * scale))
+        self.hist.setMinimumHeight(round((HIST_MIN_PX if wide else HIST_MIN_PX - 20) * scale))
 
     # -- the Monte Carlo ----------------------------------------------------------------------
     def start(self) -> None:
@@ -310,7 +322,7 @@ class ReplicationView(QWidget):
             self.hist.getAxis(name).setTickFont(t.font(0.75))
         self._fit_table()
         # a short bottom dock still shows the table and the top of the histogram
-        self.scroll.setMinimumHeight(round(MIN_HEIGHT_PX * t.scale))
+        self._fit_scroll(self.box.direction() == QBoxLayout.Direction.LeftToRight)
 
 
 def _year(year: float | None) -> str:

@@ -204,7 +204,9 @@ class SweepView(QWidget):
         self.metric_box.setMinimumWidth(60)
         for label in (self.readout, self.status):
             label.setWordWrap(True)
-        self.plot.setMinimumSize(200, 120)
+        # A map under ~150 px shows few cells and cuts its axis titles; docked under the main
+        # plots of a short window, the dock keeps the map this tall (see Docks._bottom_height)
+        self.plot.setMinimumSize(200, 160)
         # The title, map and legend: what "Export PNG" saves.
         self.map_box = QWidget()
         box = QVBoxLayout(self.map_box)
