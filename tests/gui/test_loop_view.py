@@ -54,6 +54,22 @@ def test_shows_the_core_s_contributions(window, loop_view) -> None:
 
 def test_no_link_tag_covers_a_node_at_1024x768(window, loop_view) -> None:
     # "development pause" on the short Compute -> Capability link covered both boxes
+    _assert_no_tag_on_a_box(window, loop_view)
+
+
+def test_no_link_tag_covers_a_node_at_1280x720(window, qtbot) -> None:
+    # A short window gives a view docked under the main plots less than its share (the
+    # signs between Software efficiency and Software progress then covered a box)
+    window.resize(1280, 720)
+    qtbot.wait(20)
+    window.show_views(["loop"])
+    view = window.docks.view("loop")
+    qtbot.waitExposed(view)
+    assert view.height() < 300  # the short dock this test is about
+    _assert_no_tag_on_a_box(window, view)
+
+
+def _assert_no_tag_on_a_box(window, loop_view) -> None:
     ctl = window.controller
     ctl.load(load_preset("pause_2028_instant"))
     ctl.run_until(2028.5)

@@ -22,7 +22,7 @@ NODE_POS: dict[str, tuple[float, float]] = {
     "compute": (0.10, 0.10),
     "capability": (0.40, 0.10),
     "gap": (0.88, 0.10),
-    "software": (0.10, 0.52),
+    "software": (0.10, 0.46),
     "automation": (0.64, 0.36),
     "oversight": (0.88, 0.44),
     "labour": (0.64, 0.80),
