@@ -33,6 +33,9 @@ CONFIGS = (
     # presenter mode on one screen: the full-screen stage over the shown 1920x1080 window
     # (the stage takes the screen's size: the offscreen platform's screen is 800x800)
     ("presenter", 1920, 1080),
+    # the window with the uncertainty fan docked and its 1,000-run bands drawn (on the main
+    # plots and in the fan view): bench_frame.py --fan times these frames
+    ("fan-window", 1920, 1080),
 )
 
 
@@ -59,7 +62,7 @@ def _child(view: str, width: int, height: int, frames: int) -> None:
     """Runs under callgrind: set up, then count ``frames`` live frames only."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from bench_frame import _play_by_hand
+    from bench_frame import _play_by_hand, _show_fan
 
     from rsiviz.core.scenario import load_preset
     from rsiviz.gui.app import application, create_main_window
@@ -82,6 +85,8 @@ def _child(view: str, width: int, height: int, frames: int) -> None:
         window.start_presenter()  # full screen, on the window's (only) screen
         for _ in range(20):
             app.processEvents()
+    if view == "fan-window":
+        _show_fan(app, window)  # computed in its (uncounted) child processes
     _play_by_hand(ctl)
     for _ in range(3):  # warm-up frames, not counted
         ctl.advance(1)
@@ -151,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             label = f"{view} {width}x{height}"
             if view == "presenter":
                 label = f"stage full screen over the window at {width}x{height}"
+            elif view == "fan-window":
+                label = f"window {width}x{height} with the 1,000-run fan"
             print(
                 f"  {label}: {per_frame:6.2f} M instructions per frame"
                 f"  ({time.perf_counter() - t0:.0f} s under valgrind)"
