@@ -34,8 +34,12 @@ CONFIGS = (
     # (the stage takes the screen's size: the offscreen platform's screen is 800x800)
     ("presenter", 1920, 1080),
     # the window with the uncertainty fan docked and its 1,000-run bands drawn (on the main
-    # plots and in the fan view): bench_frame.py --fan times these frames
+    # plots and in the fan view), as bench_frame.py --fan times its frames; the fan view's
+    # own live line is redrawn at most every LIVE_INTERVAL_S of wall time, which under
+    # valgrind (~50x slower) would be every frame: it is counted on its own ("fan-live":
+    # each frame plus one live draw; printed as the difference)
     ("fan-window", 1920, 1080),
+    ("fan-live", 1920, 1080),
 )
 
 
@@ -85,8 +89,11 @@ def _child(view: str, width: int, height: int, frames: int) -> None:
         window.start_presenter()  # full screen, on the window's (only) screen
         for _ in range(20):
             app.processEvents()
-    if view == "fan-window":
+    fan_view = None
+    if view.startswith("fan-"):
         _show_fan(app, window)  # computed in its (uncounted) child processes
+        fan_view = window.docks.view("fan")
+        window.view_state.events.frame.disconnect(fan_view._on_frame)
     _play_by_hand(ctl)
     for _ in range(3):  # warm-up frames, not counted
         ctl.advance(1)
@@ -96,6 +103,10 @@ def _child(view: str, width: int, height: int, frames: int) -> None:
     for _ in range(frames):
         ctl.advance(1)
         app.processEvents()
+        if view == "fan-live":
+            fan_view._frame = window.view_state.frame
+            fan_view._draw_live()
+            app.processEvents()
     subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=False)
 
 
@@ -149,19 +160,30 @@ def main(argv: list[str] | None = None) -> int:
         f"CPU instructions per live frame (callgrind; {args.frames} frames after 3 warm-up, "
         "preset status_quo with a 24-month development pause, one month per frame)"
     )
+    from rsiviz.gui.views.fan import LIVE_INTERVAL_S
+
+    counted: dict[str, float] = {}
     for view, width, height in CONFIGS:
         t0 = time.perf_counter()
         per_frame = _count(view, width, height, args.frames)
-        if per_frame is not None:
-            label = f"{view} {width}x{height}"
-            if view == "presenter":
-                label = f"stage full screen over the window at {width}x{height}"
-            elif view == "fan-window":
-                label = f"window {width}x{height} with the 1,000-run fan"
-            print(
-                f"  {label}: {per_frame:6.2f} M instructions per frame"
-                f"  ({time.perf_counter() - t0:.0f} s under valgrind)"
-            )
+        if per_frame is None:
+            continue
+        counted[view] = per_frame
+        took = f"({time.perf_counter() - t0:.0f} s under valgrind)"
+        label = f"{view} {width}x{height}"
+        if view == "presenter":
+            label = f"stage full screen over the window at {width}x{height}"
+        elif view == "fan-window":
+            label = f"window {width}x{height} with the 1,000-run fan"
+        elif view == "fan-live":
+            if "fan-window" in counted:
+                extra = per_frame - counted["fan-window"]
+                print(
+                    f"  the fan view's live line, one redraw: {extra:6.2f} M instructions "
+                    f"(at most every {LIVE_INTERVAL_S:g} s while playing)  {took}"
+                )
+            continue
+        print(f"  {label}: {per_frame:6.2f} M instructions per frame  {took}")
     from rsiviz.core.fan import VARIANT_LABELS, WITH_PAUSE, WITHOUT_PAUSE
 
     print(f"CPU instructions of one fan child's work ({FAN_MEMBERS:,} runs, {FAN_PRESET})")
