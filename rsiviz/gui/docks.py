@@ -38,9 +38,9 @@ class Docks:
         self.views: dict[str, QDockWidget] = {}  # registered views opened so far, by key
         self.on_view_created: Callable[[str, QWidget], None] | None = None
         self.restored_geometry = False  # the window's saved size and place were applied
-        # How tall (px) the central widget must stay for its plots to be read: a view opened
-        # at the bottom of a short window takes less than BOTTOM_SHARE to leave it that.
-        self.central_min: Callable[[], int] | None = None
+        # How many px the central plots can give up and still be read: a view opened at the
+        # bottom of a short window takes less than BOTTOM_SHARE to leave them that.
+        self.plots_spare: Callable[[], int] | None = None
         window.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -101,14 +101,13 @@ class Docks:
         return dock
 
     def _bottom_height(self) -> int:
-        """A first view at the bottom: BOTTOM_SHARE of the window's height, less in a short
-        window so that the central plots keep :attr:`central_min` (never below the view's
-        own minimum: Qt keeps that)."""
+        """A first view at the bottom: BOTTOM_SHARE of the window's height, no more than
+        :attr:`plots_spare` in a short window (never below the view's own minimum: Qt keeps
+        that)."""
         height = int(self.window.height() * BOTTOM_SHARE)
-        central = self.window.centralWidget()
-        if self.central_min is not None and central is not None and self.window.isVisible():
+        if self.plots_spare is not None and self.window.isVisible():
             gap = self.window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
-            height = min(height, central.height() - gap - self.central_min())
+            height = min(height, self.plots_spare() - gap)
         return max(height, 1)
 
     def toggle_view(self, key: str, on: bool) -> None:

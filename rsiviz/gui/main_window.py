@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         self.actions = Actions(self)
         self.recent = RecentFiles(self.settings, self.actions.recent_menu, self.open_file)
         self.docks = Docks(self, self._view_context(), self.settings)
-        self.docks.central_min = self._central_min
+        self.docks.plots_spare = self._plots_spare
         self._layout()
         self._wire_controller()
         self._wire_widgets()
@@ -312,10 +312,10 @@ class MainWindow(QMainWindow):
             _sync_check(action, True)
 
     # -- views --------------------------------------------------------------------------
-    def _central_min(self) -> int:
-        """The central widget's height that leaves the main plots PLOTS_MIN (scaled)."""
-        central = self.centralWidget()
-        return central.height() - self.plots.height() + round(PLOTS_MIN * self.theme.scale)
+    def _plots_spare(self) -> int:
+        """The height the main plots can give a view docked below them: all but PLOTS_MIN
+        (scaled)."""
+        return self.plots.height() - round(PLOTS_MIN * self.theme.scale)
 
     def show_views(self, keys: list[str]) -> None:
         """Open these views (``rsiviz --show``), the first one in front."""
