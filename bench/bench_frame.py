@@ -246,7 +246,8 @@ class _ViewWindow:
     """A 1920x1080 window with view ``key`` docked, stepped a frame at a time. ``idle``: the
     view is shown but gets no frames (the same layout, so the plots are as large:
     "without" it). ``step()`` returns (own CPU, frame wall, frame CPU) ms; own = the view's
-    frame handler, paint and deferred work (only with ``timed``)."""
+    frame handler, paint and deferred work, as :func:`_time_view` adds them up for this
+    window's view only."""
 
     def __init__(self, key: str, preset: str, playback: bool, idle: bool, spent: list[float]):
         from rsiviz.core.scenario import load_preset
