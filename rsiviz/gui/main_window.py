@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QFrame,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -44,6 +43,7 @@ from rsiviz.gui.clock import RsiClock
 from rsiviz.gui.controller import Controller
 from rsiviz.gui.crash import ExceptionHook
 from rsiviz.gui.docks import Docks
+from rsiviz.gui.fitted_note import FittedNote
 from rsiviz.gui.jobs import Jobs
 from rsiviz.gui.jobs_indicator import JobsIndicator
 from rsiviz.gui.keys import install_focused_widget_keys
@@ -66,9 +66,21 @@ YEAR_TITLE_FROM = 380
 # A view docked below the main plots leaves them at least this tall (px at UI scale 1):
 # a legend row and two plots of ~100 px.
 PLOTS_MIN = 300
+# A window shorter than this (px at UI scale 1: a 1366x768 laptop, a 1280x720 projector)
+# opens with the development pause and the parameters as tabs of one dock, the parameters
+# in front: stacked under the clock, each got so little that no parameter slider showed.
+TABBED_BELOW = 900
 NOTE = (
     "Curves are conditional on the assumptions in the parameter panel, not a forecast. "
     "Parameters marked * are illustrative."
+)
+# The same caveat, shorter, for a window too narrow for NOTE on one line (FittedNote): the
+# plots keep the line a wrapped note took (a 1280x720 projector, a 1366x768 laptop).
+NOTES = (
+    NOTE,
+    "Curves are conditional on the parameters' assumptions, not a forecast. "
+    "* marks an illustrative value.",
+    "Conditional on the parameters, not a forecast. * = illustrative.",
 )
 ABOUT = (
     "rsiviz: a stepwise model of recursive self-improvement in AI. AI capability speeds "
@@ -131,8 +143,7 @@ class MainWindow(QMainWindow):
         self.pause_panel = PausePanel(self.theme)
         self.params = ParamsPanel(self.theme)
         self.banner = Banner(self.theme)
-        self.note = QLabel(NOTE)
-        self.note.setWordWrap(True)
+        self.note = FittedNote(NOTES)
         self.jobs_indicator = JobsIndicator(self.jobs, self.theme)
         self.actions = Actions(self)
         self.recent = RecentFiles(self.settings, self.actions.recent_menu, self.open_file)
@@ -143,7 +154,7 @@ class MainWindow(QMainWindow):
         self._wire_widgets()
         self._wire_actions()
         self._fill_menus()
-        self._size_panels()
+        self._size_panels(shown=False)
         self._default_layout = self.docks.default_state()
         if restore_layout:
             self.docks.restore()
@@ -186,20 +197,34 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.jobs_indicator)
         self.setMinimumSize(320, 240)
 
-    def _size_panels(self) -> None:
-        """Default dock sizes: the clock readable, the parameters given the rest."""
+    def _reset_layout(self) -> None:
+        """View > Reset layout: the default arrangement, sized for the window as it is."""
+        self.docks.reset(self._default_layout)
+        self._size_panels()
+
+    def _size_panels(self, shown: bool = True) -> None:
+        """Default dock sizes: the clock readable, the parameters given the rest.
+
+        A window shown short (:data:`TABBED_BELOW`) has the development pause and the
+        parameters share one dock as tabs, the parameters in front (the development pause
+        stays on P and the Intervention menu, its tab a click away). ``shown``: False while
+        the window is built, at a size it will not keep."""
         d = self.docks.panels
-        # The clock and the development pause as tall as they need (the pause panel scrolls
-        # only when the window is shorter than that); the parameters take the rest.
         clock = max(300, d["clock"].minimumSizeHint().height())
-        pause = self.pause_panel.sizeHint().height() + 30  # + the dock's title
         room = self.height() - self.menuBar().sizeHint().height() - self.statusBar().height()
-        params = max(120, room - clock - pause - 12)  # 12: the separators
-        self.resizeDocks(
-            [d["clock"], d["development_pause"], d["parameters"]],
-            [clock, pause, params],
-            Qt.Orientation.Vertical,
-        )
+        if shown and self.height() < TABBED_BELOW * self.theme.scale:
+            self.tabifyDockWidget(d["development_pause"], d["parameters"])
+            d["parameters"].raise_()
+            clock = d["clock"].minimumSizeHint().height()
+            docks, heights = [d["clock"], d["parameters"]], [clock, max(120, room - clock - 6)]
+        else:
+            # The clock and the development pause as tall as they need (the pause panel
+            # scrolls only when the window is shorter than that); the parameters take the rest.
+            pause = self.pause_panel.sizeHint().height() + 30  # + the dock's title
+            params = max(120, room - clock - pause - 12)  # 12: the separators
+            docks = [d["clock"], d["development_pause"], d["parameters"]]
+            heights = [clock, pause, params]
+        self.resizeDocks(docks, heights, Qt.Orientation.Vertical)
         # 30% of the width, at least what the development pause panel needs.
         width = max(
             int(max(self.width(), 800) * 0.3), d["development_pause"].minimumSizeHint().width()
@@ -257,7 +282,7 @@ class MainWindow(QMainWindow):
         a.open_story.triggered.connect(self._on_open_story_triggered)
         a.export.triggered.connect(self._export)
         a.present.triggered.connect(lambda: self.start_presenter())
-        a.reset_layout.triggered.connect(lambda: self.docks.reset(self._default_layout))
+        a.reset_layout.triggered.connect(self._reset_layout)
         a.show_bands.toggled.connect(self.plots.set_show_bands)
         for key, action in a.units.items():
             action.triggered.connect(lambda _=False, k=key: self.plots.set_unit(k))

@@ -23,8 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from rsiviz.core.params import Params, ParamSpec, param_specs
+from rsiviz.gui.fitted_note import FittedNote
 from rsiviz.gui.theme import Theme
 
+# The panel's caveat, ever shorter (FittedNote): a narrow panel keeps its rows for sliders.
+NOTES = (
+    "Curves are conditional on these assumptions, not a forecast. "
+    "* marks an illustrative value (no published estimate).",
+    "Not a forecast. * = illustrative: no published estimate.",
+)
 STEPS = 1000
 
 
@@ -119,11 +126,7 @@ class ParamsPanel(QScrollArea):
         self.name_labels: dict[str, QLabel] = {}
         inner = QWidget()
         outer = QVBoxLayout(inner)
-        self.note = QLabel(
-            "Curves are conditional on these assumptions, not a forecast. "
-            "* marks an illustrative value (no published estimate)."
-        )
-        self.note.setWordWrap(True)
+        self.note = FittedNote(NOTES)
         outer.addWidget(self.note)
         grid = QGridLayout()
         outer.addLayout(grid)

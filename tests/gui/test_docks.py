@@ -137,6 +137,11 @@ def test_reset_layout_restores_the_default(fake_views, qtbot, settings) -> None:
         win.dockWidgetArea(win.docks.panels["parameters"]) == Qt.DockWidgetArea.RightDockWidgetArea
     )
     assert not win.docks.views["echo"].isVisible()
+    # 800 px tall: the default for a short window, the development pause a tab beside the
+    # parameters, which are in front
+    panels = win.docks.panels
+    assert win.tabifiedDockWidgets(panels["parameters"]) == [panels["development_pause"]]
+    assert win.pause_panel.visibleRegion().isEmpty()
 
 
 def test_focus_param_raises_the_panel_and_focuses_the_slider(qtbot, settings) -> None:

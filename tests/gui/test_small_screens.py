@@ -71,9 +71,10 @@ def test_the_window_fits_800x600(win, qtbot) -> None:
 def test_clock_readouts_stay_in_their_dock(win, qtbot, size) -> None:
     _show(qtbot, win, *size)
     clock_dock = win.docks.panels["clock"]
-    pause_dock = win.docks.panels["development_pause"]
+    # the dock under the clock: the development pause, or (a short window) its tab group
+    below = win.docks.panels["development_pause" if size[1] >= 1080 else "parameters"]
     dock_bottom = clock_dock.mapTo(win, QPoint(0, 0)).y() + clock_dock.height()
-    assert dock_bottom <= pause_dock.mapTo(win, QPoint(0, 0)).y()
+    assert dock_bottom <= below.mapTo(win, QPoint(0, 0)).y()
     for label in win.clock.readouts.values():
         _x, y, _w, h = _rect_in_window(label, win)
         assert y + h <= dock_bottom, (label.text(), y + h, dock_bottom)
@@ -224,3 +225,52 @@ def test_a_view_docked_below_leaves_the_main_plots_readable(win, qtbot, size, ke
     win.resize(1920, 1080)
     qtbot.waitUntil(lambda: win.plots.bottom.getAxis("bottom").label.isVisible())
     assert win.plots.height() >= 380
+
+
+def _sliders_in_view(win) -> int:
+    """Parameter sliders that show whole in the parameters panel, without scrolling."""
+    from PySide6.QtWidgets import QSlider
+
+    viewport = win.params.viewport()
+    count = 0
+    for slider in win.params.findChildren(QSlider):
+        top = slider.mapTo(viewport, QPoint(0, 0)).y()
+        count += slider.isVisible() and top >= 0 and top + slider.height() <= viewport.height()
+    return count
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1366, 768)])
+def test_a_short_window_shows_parameter_sliders(win, qtbot, size) -> None:
+    """Stacked under the clock, the development pause left the parameters ~90 px: their
+    caveat and no slider. A short window tabs the two, the parameters in front, and the
+    caveats take one line where they can."""
+    _show(qtbot, win, *size)
+    panels = win.docks.panels
+    assert panels["development_pause"] in win.tabifiedDockWidgets(panels["parameters"])
+    # (a dock behind another's tab stays "visible" to Qt, with nothing of it on screen)
+    assert win.pause_panel.visibleRegion().isEmpty()
+    assert not win.params.visibleRegion().isEmpty()
+    assert _sliders_in_view(win) >= 4
+    # the window's caveat: one line, however it is worded
+    note = win.note
+    assert note.height() < 1.5 * note.fontMetrics().lineSpacing() + 2 * note.margin() + 4
+    assert "not a forecast" in note.text() and "illustrative" in note.text()
+    assert "not a forecast" in win.params.note.text().lower()
+    # the development pause is a click away, whole
+    panels["development_pause"].raise_()
+    qtbot.wait(50)
+    assert win.params.visibleRegion().isEmpty()
+    button = win.pause_panel.button
+    assert button.visibleRegion().boundingRect().height() == button.height()
+
+
+def test_a_tall_window_stacks_the_panels(win, qtbot) -> None:
+    _show(qtbot, win, 1920, 1080)
+    panels = win.docks.panels
+    assert not win.tabifiedDockWidgets(panels["parameters"])
+    assert not win.pause_panel.visibleRegion().isEmpty()
+    assert not win.params.visibleRegion().isEmpty()
+    assert _sliders_in_view(win) >= 5
+    from rsiviz.gui.main_window import NOTE
+
+    assert win.note.text() == NOTE  # the whole caveat where it fits

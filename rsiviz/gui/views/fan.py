@@ -13,11 +13,13 @@ import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
+    QProgressBar,
     QScrollArea,
     QSizePolicy,
     QSpinBox,
@@ -113,7 +115,7 @@ class FanView(QWidget):
         self.job.request(force=True)
 
     def _layout(self) -> None:
-        left = QWidget()
+        left = _UnderBar(self.job.bar)
         col = QVBoxLayout(left)
         col.setContentsMargins(0, 0, 0, 0)
         # The plots take the column's whole height: the choices sit beside them, so a short
@@ -122,12 +124,6 @@ class FanView(QWidget):
         col.addWidget(self.legend)
         side = QWidget()
         form = QVBoxLayout(side)
-        # The progress bar keeps its row while hidden: the readouts do not jump each time
-        # the fan is recomputed.
-        keep = self.job.bar.sizePolicy()
-        keep.setRetainSizeWhenHidden(True)
-        self.job.bar.setSizePolicy(keep)
-        form.addWidget(self.job.bar)
         form.addWidget(self.caveat)
         sizes = QFormLayout()
         sizes.addRow("Lower plot:", self.lower)
@@ -172,6 +168,7 @@ class FanView(QWidget):
         self.setFont(t.font(0.85))  # not the dock title's bold
         self.table.resizeColumnsToContents()  # for this font ("loguniform" was cut)
         self.plots.setMinimumHeight(round(200 * t.scale))  # a squashed fan shows nothing
+        self.job.bar.setFixedHeight(max(4, round(6 * t.scale)))
         self.legend.setFont(t.font(0.75))
         self.caveat.setFont(t.font(0.85, bold=True))
 
@@ -266,3 +263,20 @@ class FanView(QWidget):
                         group=self.KEY,
                     )
                 )
+
+
+class _UnderBar(QWidget):
+    """The plots' column, with the progress bar lying thin over its top edge: it takes no
+    row, so nothing moves when it shows (the status line says what runs), and no empty
+    row stays behind while it is hidden."""
+
+    def __init__(self, bar: QProgressBar) -> None:
+        super().__init__()
+        self.bar = bar
+        bar.setParent(self)
+        bar.setTextVisible(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.bar.setGeometry(0, 0, self.width(), self.bar.height())
+        self.bar.raise_()
