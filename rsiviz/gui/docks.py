@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QStyle, QWidget
 
 from rsiviz.gui.views import ViewContext, view_area, view_class, view_keys
 
-LAYOUT_VERSION = 3  # bump when the default arrangement or the dock names change
+LAYOUT_VERSION = 4  # bump when the default arrangement or the dock names change
 AREAS = {
     "right": Qt.DockWidgetArea.RightDockWidgetArea,
     "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
