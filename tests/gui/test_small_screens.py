@@ -262,6 +262,13 @@ def test_a_short_window_shows_parameter_sliders(win, qtbot, size) -> None:
     assert win.params.visibleRegion().isEmpty()
     button = win.pause_panel.button
     assert button.visibleRegion().boundingRect().height() == button.height()
+    # a tornado bar's click (focus_param) brings the parameters back in front
+    win.activateWindow()
+    win.focus_param("software_returns")
+    qtbot.wait(50)
+    assert win.pause_panel.visibleRegion().isEmpty()
+    assert not win.params.controls["software_returns"].visibleRegion().isEmpty()
+    qtbot.waitUntil(lambda: win.params.controls["software_returns"].hasFocus())
 
 
 def test_a_tall_window_stacks_the_panels(win, qtbot) -> None:
