@@ -180,13 +180,20 @@ class RsiClock(QWidget):
     """
 
     def __init__(
-        self, theme: Theme, parent: QWidget | None = None, fixed_lines: bool = False
+        self,
+        theme: Theme,
+        parent: QWidget | None = None,
+        fixed_lines: bool = False,
+        title: tuple[str, ...] = WIDEST["title"],
     ) -> None:
         super().__init__(parent)
         self.theme = theme
         self.fixed_lines = fixed_lines
         self.colours = LIGHT
-        self.title = QLabel("RSI clock: one turn\nper capability doubling")
+        # the lines each readout fits its font to, and reserves (the title: its own)
+        self.widest = {**WIDEST, "title": title}
+        self.lines = {**LINES, "title": len(title)}
+        self.title = QLabel("\n".join(title))
         self.face = ClockFace(theme)
         self.doubling = QLabel()
         self.multiplier = QLabel()
@@ -223,9 +230,9 @@ class RsiClock(QWidget):
         width = 0.96 * (self.contentsRect().width() - 8)  # 4% for font hinting and rounding
         for key, label in self.readouts.items():
             relative, bold = SIZES[key]
-            font = fitted_font(self.theme.font(relative, bold), WIDEST[key], width, MIN_FONT)
+            font = fitted_font(self.theme.font(relative, bold), self.widest[key], width, MIN_FONT)
             label.setFont(font)
-            height = int(LINES[key] * QFontMetricsF(font).lineSpacing() + 4)
+            height = int(self.lines[key] * QFontMetricsF(font).lineSpacing() + 4)
             if self.fixed_lines:
                 label.setFixedHeight(height)
             elif label is not self.title:

@@ -1,20 +1,20 @@
-"""A caveat that takes one line where the window allows: the longest of its wordings that
+"""A caveat that takes few lines where the window allows: the longest of its wordings that
 fits, else the shortest, wrapped."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 
 class FittedNote(QLabel):
-    """The longest of ``texts`` (the same words, ever shorter) that fits on one line at
-    the label's width; the shortest, wrapped, when none does."""
+    """The longest of ``texts`` (the same words, ever shorter) that fits in ``lines`` lines
+    at the label's width; the shortest, wrapped, when none does."""
 
-    def __init__(self, texts: tuple[str, ...]) -> None:
+    def __init__(self, texts: tuple[str, ...], lines: int = 1) -> None:
         super().__init__(texts[0])
-        self.texts = texts
+        self.texts, self.lines = texts, lines
         self.setWordWrap(True)
         # its width comes from its place in the layout, never from its text
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -23,7 +23,15 @@ class FittedNote(QLabel):
     def fit(self) -> None:
         metrics = QFontMetrics(self.font())
         room = self.contentsRect().width() - 2 * self.margin() - 2  # 2: rounding, hinting
-        text = next((t for t in self.texts if metrics.horizontalAdvance(t) <= room), None)
+        wrap = int(Qt.TextFlag.TextWordWrap)
+        most = self.lines * metrics.lineSpacing()
+
+        def fits(text: str) -> bool:
+            if self.lines == 1:
+                return metrics.horizontalAdvance(text) <= room
+            return metrics.boundingRect(QRect(0, 0, room, 1 << 20), wrap, text).height() <= most
+
+        text = next((t for t in self.texts if fits(t)), None)
         if text is None:
             text = self.texts[-1]
         if text != self.text():

@@ -70,6 +70,8 @@ PLOTS_MIN = 300
 # opens with the development pause and the parameters as tabs of one dock, the parameters
 # in front: stacked under the clock, each got so little that no parameter slider showed.
 TABBED_BELOW = 900
+PREFERRED, MAXIMUM = QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum
+CLOCK_TITLE = "One turn per capability doubling"
 NOTE = (
     "Curves are conditional on the assumptions in the parameter panel, not a forecast. "
     "Parameters marked * are illustrative."
@@ -139,7 +141,8 @@ class MainWindow(QMainWindow):
         self.plots.reserve_legend = False
         self.plots.year_title_from = YEAR_TITLE_FROM
         self.transport = Transport(self.theme)
-        self.clock = RsiClock(self.theme)
+        # its dock's title says "RSI clock": the dial's own title says what a turn is
+        self.clock = RsiClock(self.theme, title=(CLOCK_TITLE,))
         self.pause_panel = PausePanel(self.theme)
         self.params = ParamsPanel(self.theme)
         self.banner = Banner(self.theme)
@@ -215,11 +218,15 @@ class MainWindow(QMainWindow):
         if shown and self.height() < TABBED_BELOW * self.theme.scale:
             self.tabifyDockWidget(d["development_pause"], d["parameters"])
             d["parameters"].raise_()
+            # The pause panel, never taller than it needs when stacked, would cap the tab
+            # group at its own height (~290 px): the parameters need the room.
+            d["development_pause"].widget().setSizePolicy(PREFERRED, PREFERRED)
             clock = d["clock"].minimumSizeHint().height()
             docks, heights = [d["clock"], d["parameters"]], [clock, max(120, room - clock - 6)]
         else:
             # The clock and the development pause as tall as they need (the pause panel
             # scrolls only when the window is shorter than that); the parameters take the rest.
+            d["development_pause"].widget().setSizePolicy(PREFERRED, MAXIMUM)
             pause = self.pause_panel.sizeHint().height() + 30  # + the dock's title
             params = max(120, room - clock - pause - 12)  # 12: the separators
             docks = [d["clock"], d["development_pause"], d["parameters"]]
@@ -608,7 +615,7 @@ class _VerticalScroll(QScrollArea):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(PREFERRED, MAXIMUM)
 
     def sizeHint(self) -> QSize:
         inner = self.widget()

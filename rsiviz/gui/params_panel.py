@@ -26,7 +26,8 @@ from rsiviz.core.params import Params, ParamSpec, param_specs
 from rsiviz.gui.fitted_note import FittedNote
 from rsiviz.gui.theme import Theme
 
-# The panel's caveat, ever shorter (FittedNote): a narrow panel keeps its rows for sliders.
+# The panel's caveat, ever shorter (FittedNote, in 2 lines): a narrow panel keeps its rows
+# for sliders.
 NOTES = (
     "Curves are conditional on these assumptions, not a forecast. "
     "* marks an illustrative value (no published estimate).",
@@ -126,7 +127,7 @@ class ParamsPanel(QScrollArea):
         self.name_labels: dict[str, QLabel] = {}
         inner = QWidget()
         outer = QVBoxLayout(inner)
-        self.note = FittedNote(NOTES)
+        self.note = FittedNote(NOTES, lines=2)
         outer.addWidget(self.note)
         grid = QGridLayout()
         outer.addLayout(grid)

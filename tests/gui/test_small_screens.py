@@ -281,3 +281,6 @@ def test_a_tall_window_stacks_the_panels(win, qtbot) -> None:
     from rsiviz.gui.main_window import NOTE
 
     assert win.note.text() == NOTE  # the whole caveat where it fits
+    from rsiviz.gui.params_panel import NOTES
+
+    assert win.params.note.text() == NOTES[0]  # the panel's too, in its 2 lines
