@@ -25,6 +25,7 @@ from rsiviz.gui.plot_items import (
     YearAxis,
     fit_title,
     make_curve,
+    quiet_hidden_axes,
 )
 from rsiviz.gui.strip_items import GrowingFill
 from rsiviz.gui.theme import OVERHANG_FILL, Theme
@@ -93,6 +94,7 @@ class Plots(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(1, 2)
         self.bottom.setXLink(self.top)
         for plot in (self.top, self.bottom):
+            quiet_hidden_axes(plot)
             plot.disableAutoRange()
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()

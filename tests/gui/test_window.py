@@ -336,3 +336,26 @@ def test_files_from_the_desktop_open_in_the_window(window, qtbot, tmp_path) -> N
     story = find_story("rsi_clock")
     QApplication.sendEvent(app, QFileOpenEvent(str(story_dir() / f"rsi_clock{STORY_SUFFIX}")))
     assert window.story is not None and window.story.title == story.title
+
+
+def test_live_months_render_no_axis_title(window, qtbot, monkeypatch) -> None:
+    """Axis titles are HTML that pyqtgraph re-renders on each range change when an SI
+    prefix may apply; neither the visible axes nor the hidden top and right ones do that
+    while the run plays (the titles change only with the units or the theme)."""
+    import pyqtgraph as pg
+
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    window.controller.advance(1)
+    qtbot.wait(20)
+    rendered: list[str] = []
+    real = pg.AxisItem._updateLabel
+    monkeypatch.setattr(
+        pg.AxisItem, "_updateLabel", lambda axis: (rendered.append(axis.orientation), real(axis))
+    )
+    for _ in range(40):
+        window.controller.advance(1)
+        qtbot.wait(1)
+    assert window.controller.sim.month >= 41
+    assert rendered == []

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainterPath
 
 from rsiviz.core.fan import WITH_PAUSE, WITHOUT_PAUSE, Fan
-from rsiviz.gui.plot_items import GridLines, UnitAxis, YearAxis, make_curve
+from rsiviz.gui.plot_items import GridLines, UnitAxis, YearAxis, make_curve, quiet_hidden_axes
 from rsiviz.gui.theme import OKABE_ITO, Theme
 from rsiviz.gui.views.fan_draw import EDGE_LEVELS, FILLS, BandShape, FanDrawing, axis_values
 
@@ -111,6 +111,7 @@ class FanPlots(pg.GraphicsLayoutWidget):
             plot.disableAutoRange()
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
+            quiet_hidden_axes(plot)
         # Grid lines of their own, not the axes' (showGrid): an axis that draws the grid
         # spans the plot, so each strip the live run repaints also repainted both axes
         # with all their tick text (3.4 ms a strip, 12 ms the whole view).
