@@ -23,17 +23,12 @@ class FittedNote(QLabel):
     def fit(self) -> None:
         metrics = QFontMetrics(self.font())
         room = self.contentsRect().width() - 2 * self.margin() - 2  # 2: rounding, hinting
-        wrap = int(Qt.TextFlag.TextWordWrap)
+        box, wrap = QRect(0, 0, room, 1 << 20), int(Qt.TextFlag.TextWordWrap)
         most = self.lines * metrics.lineSpacing()
-
-        def fits(text: str) -> bool:
-            if self.lines == 1:
-                return metrics.horizontalAdvance(text) <= room
-            return metrics.boundingRect(QRect(0, 0, room, 1 << 20), wrap, text).height() <= most
-
-        text = next((t for t in self.texts if fits(t)), None)
-        if text is None:
-            text = self.texts[-1]
+        text = next(
+            (t for t in self.texts if metrics.boundingRect(box, wrap, t).height() <= most),
+            self.texts[-1],
+        )
         if text != self.text():
             self.setText(text)
 

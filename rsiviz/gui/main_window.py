@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         stays on P and the Intervention menu, its tab a click away). ``shown``: False while
         the window is built, at a size it will not keep."""
         d = self.docks.panels
-        clock = max(300, d["clock"].minimumSizeHint().height())
+        least = d["clock"].minimumSizeHint().height()
         room = self.height() - self.menuBar().sizeHint().height() - self.statusBar().height()
         if shown and self.height() < TABBED_BELOW * self.theme.scale:
             self.tabifyDockWidget(d["development_pause"], d["parameters"])
@@ -221,12 +221,13 @@ class MainWindow(QMainWindow):
             # The pause panel, never taller than it needs when stacked, would cap the tab
             # group at its own height (~290 px): the parameters need the room.
             d["development_pause"].widget().setSizePolicy(PREFERRED, PREFERRED)
-            clock = d["clock"].minimumSizeHint().height()
+            clock = least
             docks, heights = [d["clock"], d["parameters"]], [clock, max(120, room - clock - 6)]
         else:
             # The clock and the development pause as tall as they need (the pause panel
             # scrolls only when the window is shorter than that); the parameters take the rest.
             d["development_pause"].widget().setSizePolicy(PREFERRED, MAXIMUM)
+            clock = max(300, least)
             pause = self.pause_panel.sizeHint().height() + 30  # + the dock's title
             params = max(120, room - clock - pause - 12)  # 12: the separators
             docks = [d["clock"], d["development_pause"], d["parameters"]]
