@@ -46,15 +46,15 @@ def test_a_cycle_dropped_on_a_worker_thread_is_collected_on_the_gui_thread(qtbot
     assert len(application().findChildren(GuiThreadCollector)) == 1  # installed once
 
 
-def test_the_first_tick_freezes_what_start_up_left_and_later_cycles_are_still_collected(
+def test_the_first_collection_freezes_what_start_up_left_and_later_cycles_are_still_collected(
     qtbot,
 ) -> None:
     from rsiviz.gui.app import application
-    from rsiviz.gui.gc_guard import GuiThreadCollector
+    from rsiviz.gui.gc_guard import FIRST_WAIT_TICKS, INTERVAL_MS, GuiThreadCollector
 
     collector = application().findChild(GuiThreadCollector)
     assert collector is not None
-    qtbot.waitUntil(lambda: collector.frozen, timeout=3000)
+    qtbot.waitUntil(lambda: collector.frozen, timeout=(FIRST_WAIT_TICKS + 3) * INTERVAL_MS)
     assert gc.get_freeze_count() > 1000  # the start-up's objects: skipped from now on
     seen: list[int] = []
     n = 2 * gc.get_threshold()[0] + 100
@@ -67,3 +67,50 @@ def test_the_first_tick_freezes_what_start_up_left_and_later_cycles_are_still_co
     assert gc.get_count()[0] > collector.threshold[0]
     collector.collect()
     assert len(seen) == n
+
+
+def test_the_first_collection_waits_for_a_paint(qtbot) -> None:
+    """The first, full collection (30-50 ms) must not delay the window's first paint: its
+    first tick comes as the event loop starts, before that paint; it collects at the first
+    tick after a widget has painted."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QLabel
+
+    from rsiviz.gui.gc_guard import GuiThreadCollector
+
+    owner = QObject()
+    collector = GuiThreadCollector(owner)
+    collector.timer.stop()  # its ticks are called here, in order
+    try:
+        collector.collect()  # the first tick: nothing has painted since
+        collector.collect()
+        assert not collector.frozen
+        label = QLabel("painted")
+        qtbot.addWidget(label)
+        label.show()
+        qtbot.waitUntil(lambda: collector.painted, timeout=5000)
+        assert not collector.frozen
+        collector.collect()
+        assert collector.frozen
+    finally:
+        owner.deleteLater()
+
+
+def test_the_first_collection_comes_without_a_paint(qtbot) -> None:
+    """With no widget painting (a headless test, a window never shown) the collection still
+    comes, FIRST_WAIT_TICKS ticks after the first."""
+    from PySide6.QtCore import QObject
+
+    from rsiviz.gui.gc_guard import FIRST_WAIT_TICKS, GuiThreadCollector
+
+    owner = QObject()
+    collector = GuiThreadCollector(owner)
+    collector.timer.stop()
+    try:
+        for _ in range(FIRST_WAIT_TICKS):
+            collector.collect()
+        assert not collector.frozen and not collector.painted
+        collector.collect()
+        assert collector.frozen
+    finally:
+        owner.deleteLater()
