@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self.plots.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plots.setFocus()  # keys go to the window's shortcuts, not the speed box
         # A focused slider keeps its arrow keys, a text field what is typed (also in views
-        # opened later): one filter on the application serves every window.
+        # opened later): one filter, following the focus, serves every window.
         install_focused_widget_keys(QApplication.instance())
         controller.emit_snapshot()
 

@@ -81,6 +81,31 @@ def test_a_focused_slider_takes_the_arrow_keys(window, qtbot) -> None:
     assert window.controller.sim.month == month + 1
 
 
+def test_the_key_filter_follows_the_focus(window, qtbot) -> None:
+    """The filter sits on the focused widget only (not on the application, where every
+    event of the app would pass through it), and moves on when that widget is deleted."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from rsiviz.gui.keys import FocusedWidgetKeys
+
+    (keys,) = QApplication.instance().findChildren(FocusedWidgetKeys)  # one for every window
+    slider = window.params.controls["software_returns"]
+    window.activateWindow()
+    slider.setFocus()
+    qtbot.waitUntil(lambda: keys.watched is slider)
+    box = QLineEdit(window.transport)
+    box.show()
+    box.setFocus()
+    qtbot.waitUntil(lambda: keys.watched is box)
+    box.deleteLater()  # deleted while it has the focus
+    qtbot.waitUntil(lambda: keys.watched is not box)
+    slider.setFocus()
+    qtbot.waitUntil(lambda: keys.watched is slider)
+    before = slider.value()
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert slider.value() > before
+
+
 def test_text_typed_into_the_speed_box_is_not_a_shortcut(window, qtbot) -> None:
     box = window.transport.speed
     window.activateWindow()
