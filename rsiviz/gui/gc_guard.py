@@ -74,7 +74,6 @@ class GuiThreadCollector(QObject):
                 break
             gc.collect(generation)
 
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """Note a widget's paint (the filter is on the application until the first
         collection)."""
