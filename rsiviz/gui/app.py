@@ -323,7 +323,10 @@ def run_window(
     """The window; ``error``: what was wrong at launch, shown in it (nothing else opened)."""
     app = application()
     window = create_main_window(scenario, session=True)
-    install_file_open_handler(app, window)
+    if sys.platform == "darwin":
+        # Qt sends QFileOpenEvent on macOS only; elsewhere the handler, a filter on the
+        # application, would only add a call into Python to each of the app's events
+        install_file_open_handler(app, window)
     show_on_screen(window)
     if error:
         window.banner.show_message("error", f"Could not start as asked: {error}")
