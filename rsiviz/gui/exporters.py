@@ -202,11 +202,16 @@ def even_size(width: int, height: int | None = None) -> tuple[int, int]:
 
 
 def beat_until(story: Story, until: float | None) -> int:
-    """The last beat that has been reached by year ``until`` (None: the last beat)."""
+    """The last beat that has been reached by year ``until`` (None: the last beat).
+
+    Compared in months, ``until`` rounded to its nearest month as a beat's ``play_to`` is
+    (a beat asked to play to 2037.9 stands at 2037.917, and ``--until 2037.9`` reaches it).
+    """
     states = story.states()
     if until is None:
         return len(states) - 1
-    reached = [s.index for s in states if s.year <= until + 1e-9]
+    month = round((until - story.scenario.params.start_year) * 12)
+    reached = [s.index for s in states if s.month <= month]
     return reached[-1] if reached else 0
 
 

@@ -108,6 +108,21 @@ def test_csv_has_the_run_columns(tmp_path: Path) -> None:
     assert not any(v.lower() in ("inf", "nan", "-inf") for r in rows[1:] for v in r)
 
 
+@pytest.mark.parametrize("until", [2030.5, 2037.9, 2037.96, 2038.0, 2040.0])
+def test_until_between_months_exports_the_nearest_month(tmp_path: Path, until: float) -> None:
+    """A year between two month boundaries ends the export at the nearest month, as the
+    window's --until does; 2037.9 (month 142.8) once exported the start year, 2026, as the
+    beat it asked for stood at month 143 (2037.917), past 2037.9."""
+    out = tmp_path / "run.csv"
+    args = ["--preset", "slow_takeoff", "--until", str(until), "--format", "csv"]
+    assert export_main([*args, "--out", str(out)]) == 0
+    with open(out, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    last = min(round((until - 2026) * 12), 12 * 12)
+    assert len(rows) - 1 == last + 1
+    assert float(rows[-1][0]) == pytest.approx(2026 + last / 12, abs=0.006)  # 2 decimals
+
+
 def test_csv_is_byte_identical_to_rsiviz_run(tmp_path: Path) -> None:
     ours, theirs = tmp_path / "export.csv", tmp_path / "run.csv"
     common = ["--preset", "race_one_lab_defects"]
