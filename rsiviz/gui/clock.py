@@ -54,10 +54,15 @@ def doubling_text(months: float) -> str:
 WIDEST = {
     "title": ("RSI clock: one turn", "per capability doubling"),
     "doubling": ("Capability doubles every", "99.9 months", "999.9 years"),
-    "multiplier": ("AI research speed-up: 999.9x", "Software progress: 0.1x", "historical pace"),
+    "multiplier": (
+        "AI research speed-up: 999.9x",
+        "Software progress: 0.1x",
+        "historical pace (near its limit)",
+        "historical pace (in the pause)",
+    ),
     "status": ("Development pause on", "(not every lab complies)", "Lab A and Lab B"),
 }
-LINES = {"title": 2, "doubling": 2, "multiplier": 3, "status": 2}
+LINES = {"title": 2, "doubling": 2, "multiplier": 2, "status": 2}
 RESERVE_FROM_HEIGHT = 700  # a window this tall reserves every readout's lines (RsiClock)
 SIZES = {"title": (0.9, True), "doubling": (1.15, True), "multiplier": (1.0, False)}
 SIZES["status"] = (1.0, True)
@@ -154,16 +159,17 @@ def multiplier_text(multiplier: float, paused: bool, near_limit: bool) -> str:
 
     M is software progress relative to its historical, human-driven pace. Above 1 it is
     AI's speed-up of research; below 1 software progress is slower than it used to be,
-    which "a 0.3x speed-up" would hide: say so, and why.
+    which "a 0.3x speed-up" would hide: say so, and why, in two lines (the reason shares
+    the second line: a third line would be blank space under most readouts).
     """
     if multiplier >= 1.0 or not math.isfinite(multiplier):
         digits = ",.0f" if multiplier >= 1000 else ".1f"
         return f"AI research speed-up: {multiplier:{digits}}x"
     why = ""
     if paused:
-        why = "\n(development pause)"
+        why = " (in the pause)"
     elif near_limit:
-        why = "\n(near its limit)"
+        why = " (near its limit)"
     return f"Software progress: {multiplier:.1f}x\nhistorical pace{why}"
 
 

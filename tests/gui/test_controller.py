@@ -265,4 +265,23 @@ def test_multiplier_below_one_is_not_called_a_speed_up(controller) -> None:
     assert late.multiplier < 1 and late.near_software_limit
     text = multiplier_text(late.multiplier, late.paused, late.near_software_limit)
     assert "speed-up" not in text and "near its limit" in text and "historical pace" in text
-    assert "development pause" in multiplier_text(0.5, True, False)
+    assert "in the pause" in multiplier_text(0.5, True, False)
+
+
+def test_multiplier_texts_fit_the_lines_the_clock_reserves(qapp) -> None:
+    """Every wording of the multiplier fits the lines the clock keeps for it, none wider than
+    the lines its font is fitted to (a longer one would wrap or be cut)."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from rsiviz.gui.clock import LINES, SIZES, WIDEST, multiplier_text
+    from rsiviz.gui.theme import Theme
+
+    relative, bold = SIZES["multiplier"]
+    metrics = QFontMetricsF(Theme().font(relative, bold))
+    widest = max(metrics.horizontalAdvance(line) for line in WIDEST["multiplier"])
+    for m in (0.05, 0.5, 1.0, 4.8, 999.9, 1500.0):
+        for paused in (False, True):
+            for near in (False, True):
+                lines = multiplier_text(m, paused, near).split("\n")
+                assert len(lines) <= LINES["multiplier"], lines
+                assert all(metrics.horizontalAdvance(x) <= widest + 0.5 for x in lines), lines
