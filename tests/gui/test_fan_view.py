@@ -231,3 +231,48 @@ def test_a_setting_toggled_back_shows_the_kept_fan_at_once(ctx, qtbot) -> None:
     ctl.flush()
     assert ctx.jobs.wait_idle(60.0)
     assert view.plots.fan is first  # the same object: kept, not recomputed
+
+
+def test_progress_steps_repaint_the_thin_bar_alone(ctx, qtbot) -> None:
+    """The progress bar lies over the top edge of the fan's plots: each step (~20 a second
+    while the children compute) repaints the bar, never the plots beneath it, and the bar
+    shows the share done."""
+    from PySide6.QtCore import QEvent, QObject, QRect
+    from PySide6.QtGui import QColor, QPalette
+
+    view = _fan_view(ctx, qtbot)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    bar = view.job.bar
+    bar.setRange(0, 1000)
+    bar.setValue(0)
+    bar.show()
+    qtbot.wait(50)
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+            # a paint of the plots where the bar lies (another may come from a late frame)
+            if event.type() == QEvent.Type.Paint and event.rect().intersects(strip(watched)):
+                Paints.count += 1
+            return False
+
+    def strip(widget):  # the bar's rectangle in ``widget``'s coordinates
+        return QRect(widget.mapFrom(bar.parentWidget(), bar.pos()), bar.size())
+
+    paints = Paints()
+    for widget in (view.plots, view.plots.viewport()):
+        widget.installEventFilter(paints)
+    for value in range(50, 1000, 50):
+        bar.setValue(value)
+        qtbot.wait(1)
+    assert Paints.count == 0  # the plots were not repainted
+    bar.setValue(500)
+    image = bar.grab().toImage()
+    y = image.height() // 2
+    done = QColor(image.pixel(bar.width() // 4, y))
+    left = QColor(image.pixel(3 * bar.width() // 4, y))
+    assert done.name() == bar.palette().color(QPalette.ColorRole.Highlight).name()
+    assert left.name() == bar.palette().color(QPalette.ColorRole.Mid).name()

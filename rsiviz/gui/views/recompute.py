@@ -33,13 +33,18 @@ class Recompute(QObject):
     ``OFFLOADED = True``: its job then starts without waiting for the GUI thread's turns.
     """
 
-    def __init__(self, view: Any, active: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        view: Any,
+        active: Callable[[], bool] | None = None,
+        bar: QProgressBar | None = None,
+    ) -> None:
         super().__init__(view)
         self.view, self.ctx, self.key = view, view.ctx, view.KEY
         self._active = active or view.isVisible
         self._serial = 0
         self._requested: Scenario | None = None
-        self.bar = QProgressBar()
+        self.bar = QProgressBar() if bar is None else bar
         self.bar.setRange(0, 1000)
         self.bar.setFormat(f"{view.TITLE}: %p%")
         self.bar.hide()
