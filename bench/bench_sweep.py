@@ -22,7 +22,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from latency import LatencyProbe, idle_latency  # noqa: E402
+from latency import LatencyProbe, idle_latency, wait_for  # noqa: E402
 
 TARGET_S = 3.0
 LATENCY_TARGET_MS = 50.0
@@ -74,9 +74,7 @@ def one_map(app, view, ctx, probe: LatencyProbe) -> tuple[float, float, float, i
     probe.start()
     t0, c0, g0 = time.perf_counter(), time.process_time(), time.thread_time()
     view.recompute()
-    while not done:
-        app.processEvents()
-        time.sleep(0.001)
+    wait_for(lambda: bool(done), view.plot.image.sigImageChanged, 300.0, "bench_sweep: a map")
     app.processEvents()  # paints the new image (the offscreen platform paints here too)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     gui = time.thread_time() - g0
