@@ -19,10 +19,10 @@ from rsiviz.core.scenario import (
     MAX_PAUSES,
     Scenario,
     ScenarioError,
-    after_end,
-    late_pause,
     load_preset,
     load_scenario,
+    outside_run,
+    pause_outside_run,
 )
 from rsiviz.core.tomlfile import show
 
@@ -196,11 +196,13 @@ def build_scenario(
             f"{len(base.pauses) + len(extra)} development pauses, more than the limit of "
             f"{MAX_PAUSES}"
         )
-    late = late_pause(params, base.pauses + extra)
-    if late is not None:
-        given = late - len(base.pauses)
-        flag = f"--pause {show(pauses[given])}" if given >= 0 else f"the scenario's pauses[{late}]"
-        raise OptionError(f"{flag}: {after_end(params, (base.pauses + extra)[late])}")
+    outside = pause_outside_run(params, base.pauses + extra)
+    if outside is not None:
+        given = outside - len(base.pauses)
+        flag = (
+            f"--pause {show(pauses[given])}" if given >= 0 else f"the scenario's pauses[{outside}]"
+        )
+        raise OptionError(f"{flag}: {outside_run(params, (base.pauses + extra)[outside])}")
     links = _with_cuts(base, params, cuts)
     return replace(base, params=params, pauses=base.pauses + extra, cuts=links)
 

@@ -83,10 +83,10 @@ def scenario_from_dict(data: dict[str, Any], source: str) -> Scenario:
         raise ScenarioError(
             f"{source}: labs: two labs share a name ({one_line(', '.join(names), 120)})"
         )
+    # A dated pause outside the run's years is kept: the window writes one when its run is
+    # shortened past a scheduled pause, and its file must open again as it was saved. The
+    # command line refuses one (rsiviz.core.options.build_scenario): there it is a typo.
     pauses = tuple(_pause(row, names, source, f"pauses[{i}].") for i, row in enumerate(raw_pauses))
-    late = late_pause(params, pauses)
-    if late is not None:
-        raise ScenarioError(f"{source}: pauses[{late}].{after_end(params, pauses[late])}")
     notes = notes_from_dict(data.get("notes"), source, ScenarioError)
     cuts = _cuts(data, params, source)
     return Scenario(name, description, params, labs, pauses, seed, notes, cuts)
@@ -107,19 +107,24 @@ def _cuts(data: dict[str, Any], params: Params, source: str) -> tuple[LinkCut, .
     return tuple(cuts)
 
 
-def late_pause(params: Params, pauses: Sequence[DevelopmentPause]) -> int | None:
-    """Index of the first dated development pause that starts once the run has ended."""
+def pause_outside_run(params: Params, pauses: Sequence[DevelopmentPause]) -> int | None:
+    """Index of the first dated development pause that starts before the run does or once
+    it has ended (None: every one starts within the run)."""
     end = params.start_year + params.n_months / 12  # the last month boundary
     for i, pause in enumerate(pauses):
-        if pause.trigger == "date" and pause.start >= end - 1e-9:
+        if pause.trigger == "date" and not (params.start_year - 1e-9 <= pause.start < end - 1e-9):
             return i
     return None
 
 
-def after_end(params: Params, pause: DevelopmentPause) -> str:
+def outside_run(params: Params, pause: DevelopmentPause) -> str:
+    """Why ``pause`` (one :func:`pause_outside_run` found) cannot be used as given."""
     end = params.start_year + params.n_months / 12
+    when = (
+        "before the run does" if pause.start < params.start_year else "only once the run has ended"
+    )
     return (
-        f"start = {pause.start:g}: the development pause would start only once the run has ended "
+        f"start = {pause.start:g}: the development pause would start {when} "
         f"(the run is {params.start_year:g} to {end:g})"
     )
 

@@ -118,6 +118,12 @@ def test_params_json_has_units_ranges_sources() -> None:
         (["run", "--out", "/no/such/dir/x.csv"], "the folder /no/such/dir does not exist"),
         (["ensemble", "--out", "/no/such/dir/x.csv"], "does not exist"),
         (["run", "--pause", "2050:12"], "would start only once the run has ended"),
+        (["run", "--pause", "2020:12"], "would start before the run does (the run is 2026"),
+        (["run", "--preset", "pause_2028_instant", "--years", "1"], "the scenario's pauses[0]"),
+        (
+            ["run", "--preset", "pause_2028_instant", "--set", "start_year=2030"],
+            "pauses[0]: start = 2028: the development pause would start before the run does",
+        ),
         (["run", "--years", "2", "--pause", "2028.5:6"], "the run is 2026 to 2028"),
         (["story", "check", "/no/such.story.toml"], "no such file"),
         (["story", "check", "nope"], "no story file or shipped story named 'nope'"),

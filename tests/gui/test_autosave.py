@@ -194,3 +194,34 @@ def test_quitting_with_unsaved_edits_asks(qtbot, settings, data, monkeypatch, tm
     win.close()
     assert not win.isVisible() and out.exists()
     assert not win.autosave.folder.exists()  # a clean quit leaves nothing to restore
+
+
+def test_a_run_shortened_past_its_pause_saves_opens_and_restores(qtbot, settings, data, tmp_path):
+    """A run made shorter than its scheduled development pause (2028, with 1 year from 2026)
+    is a state the window allows: its file opens again as saved, and its autosaved session
+    is offered after a crash. Both were refused ("would start only once the run has ended"):
+    File > Open failed on the file the window had saved, and the session was skipped."""
+    import shutil
+
+    from rsiviz.gui.autosave import left_behind
+
+    win = _session_window(qtbot, settings)
+    assert win.controller.load_preset("pause_2028_instant")
+    win.controller.set_param("years", 1.0)
+    win.controller.flush()
+    shortened = win.controller.current_scenario()
+    assert shortened.params.years == 1.0 and shortened.pauses[0].start == 2028.0
+    qtbot.waitUntil(lambda: (win.autosave.folder / "current.toml").exists())
+    # a crash: the folder stays, and a later start (another process) finds the session
+    crashed = win.autosave.folder.with_name("999999")
+    shutil.copytree(win.autosave.folder, crashed)
+    (session,) = [s for s in left_behind(data) if s.folder == crashed] or [None]
+    assert session is not None and session.current == shortened
+    path = tmp_path / "short.toml"
+    assert win.save_file(str(path))
+    win.controller.set_param("years", 12.0)
+    win.controller.flush()
+    assert win.open_file(str(path))
+    assert win.controller.current_scenario().params.years == 1.0
+    assert win.controller.current_scenario().pauses == shortened.pauses
+    win.autosave.close()
