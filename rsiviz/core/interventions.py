@@ -130,6 +130,23 @@ class DevelopmentPause:
         )
         return f"development pause {when}, {span}, release {self.release or 'as set'}"
 
+    def describe_in_run(self, start_year: float) -> str:
+        """:meth:`describe`, and, for a pause dated before a run that starts in
+        ``start_year``, what is left of it then (its months count from its date)."""
+        text = self.describe()
+        if self.trigger != "date" or self.start >= start_year - 1e-6:
+            return text
+        gone = (start_year - self.start) * 12.0
+        if self.until_oversight:
+            left = self.max_months - gone
+            rest = f"in force from the run's start for at most {left:g} more months"
+        else:
+            left = self.months - gone
+            rest = f"in force for its last {left:g} months"
+        if left <= 1e-6:
+            return f"{text} (over before this run starts, in {start_year:g}: no effect)"
+        return f"{text} (began before this run's start, {start_year:g}: {rest})"
+
 
 # The links of the loop a cut can hold (MODEL.md, "Link cuts"): name -> what the cut holds.
 LINKS: dict[str, str] = {

@@ -173,7 +173,12 @@ class PauseBook:
             st = self.status[i]
             start = (st == PENDING) & _triggered(pause, time, metrics)
             st[start] = ACTIVE
-            self.started[i][start] = np.broadcast_to(time, st.shape)[start]
+            begun = np.broadcast_to(time, st.shape)
+            if pause.trigger == "date" and pause.start < sim.k.t0 - 1e-6:
+                # dated before the run starts (its start year moved past it): its months
+                # count from its date, so one over by then never holds a lab
+                begun = np.full(st.shape, pause.start)
+            self.started[i][start] = begun[start]
             active = st == ACTIVE
             if not active.any():
                 continue

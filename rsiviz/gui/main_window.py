@@ -381,10 +381,11 @@ class MainWindow(QMainWindow):
         self.transport.show_snapshot(snap)
         self.clock.show_snapshot(snap)
         self.pause_panel.set_in_force(snap.paused)
-        pauses = self.controller.current_scenario().pauses
-        if pauses != self._scheduled:
-            self._scheduled = pauses
-            self.pause_panel.set_scheduled(pauses)
+        scenario = self.controller.current_scenario()
+        scheduled = (scenario.pauses, scenario.params.start_year)
+        if scheduled != self._scheduled:
+            self._scheduled = scheduled
+            self.pause_panel.set_scheduled(*scheduled)
 
     def _on_controller_message(self, level: str, text: str) -> None:
         # Progress notes go to the status bar: the banner's strip, shown and hidden again,

@@ -134,8 +134,8 @@ class PausePanel(QGroupBox):
         self.labs_box.setVisible(len(labs) > 1)
         self.apply_theme()
 
-    def set_scheduled(self, pauses: Sequence[DevelopmentPause]) -> None:
-        lines = [p.describe() for p in pauses]
+    def set_scheduled(self, pauses: Sequence[DevelopmentPause], start_year: float) -> None:
+        lines = [p.describe_in_run(start_year) for p in pauses]
         self.scheduled.setText("\n".join(lines) if lines else "No development pause scheduled.")
 
     def settings(self) -> dict:

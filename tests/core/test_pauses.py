@@ -220,3 +220,38 @@ def test_changes_tells_exactly_where_an_update_changes_something(data: st.DataOb
     with mock.patch.object(PauseBook, "update", update), _plain():
         sim.run()
     assert counted[0] >= counted[1]
+
+
+@pytest.mark.parametrize(
+    "start_year,held",
+    [(2026.0, (24, 47)), (2029.0, (0, 11)), (2029.5, (0, 5)), (2030.0, None), (2031.0, None)],
+)
+def test_a_pause_dated_before_the_run_counts_its_months_from_its_date(start_year, held) -> None:
+    """A dated pause (2028, 24 months) in a run whose start year moved past its date holds
+    the labs only for what is left of it by the calendar, and none once it is over: before,
+    it ran its full 24 months from the run's start, while the window still said 2028. The
+    single run (floats) and an ensemble (arrays, in lanes) agree."""
+    scenario = load_preset("pause_2028_instant")
+    assert scenario.pauses[0].start == 2028.0 and scenario.pauses[0].months == 24.0
+    params = scenario.params.replace(start_year=start_year)
+    for members in (1, 3):
+        sim = Simulation(params, scenario.labs, scenario.pauses, members=members)
+        h = sim.run()
+        for m in range(members):
+            months = np.flatnonzero(h.paused[:, m].any(axis=-1))
+            assert (None if months.size == 0 else (months[0], months[-1])) == held
+            if held is not None:  # held without a gap
+                assert months.size == held[1] - held[0] + 1
+
+
+def test_a_pause_dated_before_the_run_says_what_is_left_of_it() -> None:
+    """The pause panel's line for a dated pause agrees with what the run does (the test
+    above): the months left of it when the run starts, or that it has no effect."""
+    pause = DevelopmentPause.at(2028.0, months=24)
+    assert pause.describe_in_run(2026.0) == pause.describe()
+    assert pause.describe_in_run(2028.0) == pause.describe()
+    assert "in force for its last 12 months" in pause.describe_in_run(2029.0)
+    assert "no effect" in pause.describe_in_run(2030.0)
+    oversight = DevelopmentPause(trigger="date", start=2028.0, until_oversight=True, max_months=36)
+    assert "at most 24 more months" in oversight.describe_in_run(2029.0)
+    assert "no effect" in oversight.describe_in_run(2031.0)

@@ -303,6 +303,20 @@ def test_excepthook_shows_plain_message(window, capsys) -> None:
     assert window.isVisible()
 
 
+def test_a_start_year_moved_past_a_pause_is_said_and_shown_alike(window, qtbot) -> None:
+    """Moving the start year past a scheduled pause (2028, 24 months): the panel says what
+    is left of it, and the run holds the labs for exactly that (before, the panel said 2028
+    while the chart showed the pause running 2030-2032)."""
+    ctl = window.controller
+    assert ctl.load_preset("pause_2028_instant")
+    for year, said, held in ((2029.0, "its last 12 months", 12), (2030.0, "no effect", 0)):
+        ctl.set_param("start_year", year)
+        ctl.flush()
+        ctl.advance(36)
+        qtbot.waitUntil(lambda said=said: said in window.pause_panel.scheduled.text())
+        assert int(ctl.snapshot().history.paused[:37, 0].any(axis=-1).sum()) == held
+
+
 def test_schedule_dialog_builds_condition_pause(window) -> None:
     from rsiviz.gui.pause_panel import ScheduleDialog
 
