@@ -121,19 +121,15 @@ def recompute_once(
     return wall, cpu, probe.worst_ms / 1000.0, (phases[0], phases[1], phases[2])
 
 
-def running(window: Any) -> list[str]:
-    """The keys of the window's jobs that run or wait."""
-    jobs = window.jobs
-    return sorted((set(jobs._queue) | set(jobs._tracked) | {jobs.running_key()}) - {None})
-
-
 def edit_latency_without_fan(app: QApplication, window: Any, values: list[float]) -> float:
     """The worst latency (s) of the same edits with the fan view closed (no background
     job): what the edit's own re-run and redraw cost, for scale beside (b)."""
     window.docks.toggle_view("fan", False)
     spin(app, 0.5)  # the plots take the dock's room: that relayout is not an edit's
     if window.jobs.busy():  # left from before (a job the view closed mid-run): not ours
-        print(f"    (a job still ran as the fan view closed: {running(window)}; waited for it)")
+        print(
+            f"    (a job still ran as the fan view closed: {sorted(window.jobs.keys())}; waited for it)"
+        )
         if not window.jobs.wait_idle(60.0):
             raise SystemExit("bench_fan: a job did not finish within 60 s")
     worst = 0.0
@@ -146,7 +142,9 @@ def edit_latency_without_fan(app: QApplication, window: Any, values: list[float]
         probe.stop()
         worst = max(worst, probe.worst_ms / 1000.0)
     if window.jobs.busy():
-        raise SystemExit(f"bench_fan: a job ran with the fan view closed: {running(window)}")
+        raise SystemExit(
+            f"bench_fan: a job ran with the fan view closed: {sorted(window.jobs.keys())}"
+        )
     return worst
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rsiviz.core.interventions import DevelopmentPause
-from rsiviz.core.params import ParameterError
+from rsiviz.core.params import ParameterError, Params
 from rsiviz.core.simulation import Simulation
 
 if TYPE_CHECKING:
@@ -81,6 +81,12 @@ class BeatState:
     speed: float  # months per second while this beat plays
 
 
+def month_of(params: Params, year: float) -> int:
+    """The month boundary (from the run's start) nearest ``year``: where a beat asked to
+    play to ``year`` stands, and where ``--until year`` ends."""
+    return round((year - params.start_year) * 12)
+
+
 def resolve(story: Story) -> tuple[BeatState, ...]:
     """The complete state after each beat; raises StoryError for an impossible sequence."""
     p = story.scenario.params
@@ -93,7 +99,7 @@ def resolve(story: Story) -> tuple[BeatState, ...]:
     for i, beat in enumerate(story.beats):
         where = f"{story.source}: beat {i + 1} ({short(beat.caption)!r})"
         if beat.play_to is not None:
-            target = round((beat.play_to - p.start_year) * 12)
+            target = month_of(p, beat.play_to)
             if not 0 <= target <= last:
                 raise StoryError(
                     f"{where}: play_to = {beat.play_to:g} is outside the run "

@@ -112,7 +112,7 @@ def pause_outside_run(params: Params, pauses: Sequence[DevelopmentPause]) -> int
     it has ended (None: every one starts within the run)."""
     end = params.start_year + params.n_months / 12  # the last month boundary
     for i, pause in enumerate(pauses):
-        if pause.trigger == "date" and not (params.start_year - 1e-9 <= pause.start < end - 1e-9):
+        if pause.trigger == "date" and not (params.start_year - 1e-6 <= pause.start < end - 1e-9):
             return i
     return None
 

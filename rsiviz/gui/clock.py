@@ -49,6 +49,9 @@ def doubling_text(months: float) -> str:
     return f"Capability doubles every\n{months:.1f} months"
 
 
+# Why software progress runs below its historical pace, on the multiplier's second line.
+SLOW_BECAUSE = {"paused": " (in the pause)", "near_limit": " (near its limit)"}
+
 # The widest lines each readout can show, so its font is fitted once per size and the
 # text never breaks inside a number or runs out of its label.
 WIDEST = {
@@ -57,8 +60,7 @@ WIDEST = {
     "multiplier": (
         "AI research speed-up: 999.9x",
         "Software progress: 0.1x",
-        "historical pace (near its limit)",
-        "historical pace (in the pause)",
+        *(f"historical pace{why}" for why in SLOW_BECAUSE.values()),
     ),
     "status": ("Development pause on", "(not every lab complies)", "Lab A and Lab B"),
 }
@@ -167,9 +169,9 @@ def multiplier_text(multiplier: float, paused: bool, near_limit: bool) -> str:
         return f"AI research speed-up: {multiplier:{digits}}x"
     why = ""
     if paused:
-        why = " (in the pause)"
+        why = SLOW_BECAUSE["paused"]
     elif near_limit:
-        why = " (near its limit)"
+        why = SLOW_BECAUSE["near_limit"]
     return f"Software progress: {multiplier:.1f}x\nhistorical pace{why}"
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from rsiviz import __version__
 from rsiviz.cli.output import OutputError, table_csv, write_text
 from rsiviz.core.atomic import atomic_save
-from rsiviz.core.beats import run_state
+from rsiviz.core.beats import month_of, run_state
 from rsiviz.core.history import History
 from rsiviz.core.interventions import LinkCut
 from rsiviz.core.story import Story
@@ -210,7 +210,7 @@ def beat_until(story: Story, until: float | None) -> int:
     states = story.states()
     if until is None:
         return len(states) - 1
-    month = round((until - story.scenario.params.start_year) * 12)
+    month = month_of(story.scenario.params, until)
     reached = [s.index for s in states if s.month <= month]
     return reached[-1] if reached else 0
 

@@ -253,10 +253,15 @@ class Jobs(QObject):
         if self._running is not None:
             self.cancel(self._running.key)
 
-    def busy(self, key: str | None = None) -> bool:
+    def keys(self) -> set[str]:
+        """The keys of the jobs that run, wait or are tracked in a child process."""
         keys = set(self._queue) | set(self._tracked)
         if self._running is not None:
             keys.add(self._running.key)
+        return keys
+
+    def busy(self, key: str | None = None) -> bool:
+        keys = self.keys()
         return bool(keys) if key is None else key in keys
 
     def running_key(self) -> str | None:
